@@ -1,0 +1,205 @@
+//! Parsing `#[model(...)]` attributes, keeping the span of every key and
+//! value for the checks.
+
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::{Attribute, Ident, LitStr, Path};
+
+use crate::diag::{did_you_mean, Ctxt};
+
+const STRUCT_KEYS: [&str; 3] = ["table", "has_many", "has_one"];
+const FIELD_KEYS: [&str; 3] = ["primary_key", "column", "belongs_to"];
+
+/// The attributes on the struct.
+#[derive(Default)]
+pub struct StructAttrs {
+    pub table: Option<LitStr>,
+    pub inverses: Vec<InverseAttr>,
+}
+
+/// `has_many(name = Target [, via = relation])` or `has_one(...)`.
+pub struct InverseAttr {
+    pub many: bool,
+    pub name: Ident,
+    pub target: Path,
+    pub via: Option<Ident>,
+}
+
+/// The attributes on one field.
+#[derive(Default)]
+pub struct FieldAttrs {
+    pub primary_key: Option<Span>,
+    pub column: Option<LitStr>,
+    pub belongs_to: Option<BelongsToAttr>,
+}
+
+/// `belongs_to(Target)` or `belongs_to(name = Target)`.
+pub struct BelongsToAttr {
+    pub name: Option<Ident>,
+    pub target: Path,
+}
+
+impl StructAttrs {
+    pub fn from_ast(attrs: &[Attribute], cx: &mut Ctxt) -> Self {
+        let mut out = Self::default();
+        for attr in model_attrs(attrs) {
+            let result = attr.parse_nested_meta(|meta| {
+                let key = key_of(&meta)?;
+                match key.to_string().as_str() {
+                    // #[model(table = "shop_store")]
+                    "table" => set_once(&mut out.table, &key, meta.value()?.parse()?, cx),
+                    // #[model(has_many(departments = Department, via = store))]
+                    // #[model(has_one(profile = Profile))]
+                    "has_many" | "has_one" => {
+                        let many = key == "has_many";
+                        out.inverses.push(InverseAttr::parse(&meta, key, many)?);
+                    }
+                    _ => unknown(&meta, &key, &STRUCT_KEYS, "on a struct", cx)?,
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                cx.push(error);
+            }
+        }
+        out
+    }
+}
+
+impl InverseAttr {
+    fn parse(meta: &ParseNestedMeta<'_>, key: Ident, many: bool) -> syn::Result<Self> {
+        let mut relation: Option<(Ident, Path)> = None;
+        let mut via = None;
+        meta.parse_nested_meta(|inner| {
+            let name = key_of(&inner)?;
+            if name == "via" {
+                via = Some(inner.value()?.parse::<Ident>()?);
+            } else if relation.is_some() {
+                return Err(inner.error(format!(
+                    "`{key}` declares one relation; write a second `{key}(...)` for `{name}`"
+                )));
+            } else {
+                relation = Some((name, inner.value()?.parse()?));
+            }
+            Ok(())
+        })?;
+        let (name, target) = relation.ok_or_else(|| {
+            meta.error(format!(
+                "`{key}` needs the relation's name and target model: `{key}(name = Target)`"
+            ))
+        })?;
+        Ok(Self {
+            many,
+            name,
+            target,
+            via,
+        })
+    }
+}
+
+impl FieldAttrs {
+    pub fn from_ast(attrs: &[Attribute], cx: &mut Ctxt) -> Self {
+        let mut out = Self::default();
+        for attr in model_attrs(attrs) {
+            let result = attr.parse_nested_meta(|meta| {
+                let key = key_of(&meta)?;
+                match key.to_string().as_str() {
+                    // #[model(primary_key)]
+                    "primary_key" => set_once(&mut out.primary_key, &key, key.span(), cx),
+                    // #[model(column = "name")]
+                    "column" => set_once(&mut out.column, &key, meta.value()?.parse()?, cx),
+                    // #[model(belongs_to(Store))] or #[model(belongs_to(store = Store))]
+                    "belongs_to" => {
+                        let attr = BelongsToAttr::parse(&meta)?;
+                        set_once(&mut out.belongs_to, &key, attr, cx);
+                    }
+                    _ => unknown(&meta, &key, &FIELD_KEYS, "on a field", cx)?,
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                cx.push(error);
+            }
+        }
+        out
+    }
+}
+
+impl BelongsToAttr {
+    fn parse(meta: &ParseNestedMeta<'_>) -> syn::Result<Self> {
+        let mut out = None;
+        meta.parse_nested_meta(|inner| {
+            if out.is_some() {
+                return Err(inner.error("`belongs_to` takes one target model"));
+            }
+            out = Some(if inner.input.peek(syn::Token![=]) {
+                let name = key_of(&inner)?;
+                Self {
+                    name: Some(name),
+                    target: inner.value()?.parse()?,
+                }
+            } else {
+                Self {
+                    name: None,
+                    target: inner.path.clone(),
+                }
+            });
+            Ok(())
+        })?;
+        out.ok_or_else(|| meta.error("`belongs_to` needs the target model: `belongs_to(Store)`"))
+    }
+}
+
+fn model_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
+    attrs.iter().filter(|attr| attr.path().is_ident("model"))
+}
+
+/// The key of a nested meta item, which must be a single identifier.
+fn key_of(meta: &ParseNestedMeta<'_>) -> syn::Result<Ident> {
+    meta.path
+        .get_ident()
+        .cloned()
+        .ok_or_else(|| meta.error("expected a `model` attribute key"))
+}
+
+fn set_once<T>(slot: &mut Option<T>, key: &Ident, value: T, cx: &mut Ctxt) {
+    if slot.is_some() {
+        cx.error(key.span(), format!("duplicate `model` attribute `{key}`"));
+    } else {
+        *slot = Some(value);
+    }
+}
+
+/// Reports an unknown key, then skips its value so that the keys after it
+/// are still read.
+fn unknown(
+    meta: &ParseNestedMeta<'_>,
+    key: &Ident,
+    expected: &[&str],
+    place: &str,
+    cx: &mut Ctxt,
+) -> syn::Result<()> {
+    let hint = did_you_mean(&key.to_string(), expected.iter().copied());
+    let hint = if hint.is_empty() {
+        format!("; expected one of {}", list(expected))
+    } else {
+        hint
+    };
+    cx.error(
+        key.span(),
+        format!("unknown `model` attribute `{key}` {place}{hint}"),
+    );
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.input.parse::<proc_macro2::TokenTree>()?;
+    }
+    Ok(())
+}
+
+fn list(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|key| format!("`{key}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

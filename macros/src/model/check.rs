@@ -1,0 +1,176 @@
+//! Checks on a model that need no other item: names valid for every
+//! dialect, one primary key, no name used twice.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span;
+
+use super::ir::Model;
+use crate::diag::Ctxt;
+
+pub fn check(model: &Model, cx: &mut Ctxt) {
+    check_primary_key(model, cx);
+    check_names(model, cx);
+    check_unique_columns(model, cx);
+    check_unique_members(model, cx);
+}
+
+// A model has exactly one primary key field: relations join on it, and
+// composite keys are not supported yet.
+fn check_primary_key(model: &Model, cx: &mut Ctxt) {
+    match model.primary_keys.as_slice() {
+        [] => cx.error(
+            model.ident.span(),
+            format!(
+                "`{}` needs a primary key: mark its key field `#[model(primary_key)]`",
+                model.ident
+            ),
+        ),
+        [_] => {}
+        [_, more @ ..] => {
+            for &index in more {
+                cx.error(
+                    model.columns[index].field.span(),
+                    "a model has one `primary_key`; composite keys are not supported yet",
+                );
+            }
+        }
+    }
+}
+
+// Table and column names are quoted when rendered, but a name is also kept
+// to what every dialect accepts unquoted-safe: ASCII letters, digits and `_`,
+// not starting with a digit, at most 63 bytes (PostgreSQL's limit). This
+// keeps identifiers a closed set that needs no escaping at all.
+fn check_names(model: &Model, cx: &mut Ctxt) {
+    let (table, span) = &model.table;
+    check_name("table", table, *span, cx);
+    for column in &model.columns {
+        let (name, span) = &column.name;
+        check_name("column", name, *span, cx);
+    }
+}
+
+fn check_name(what: &str, name: &str, span: Span, cx: &mut Ctxt) {
+    let valid_start = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    let valid_rest = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid_start || !valid_rest {
+        cx.error(
+            span,
+            format!(
+                "invalid {what} name `{name}`: use ASCII letters, digits and `_`, \
+                 not starting with a digit"
+            ),
+        );
+    } else if name.len() > 63 {
+        cx.error(
+            span,
+            format!("{what} name `{name}` is longer than 63 bytes, PostgreSQL's limit"),
+        );
+    }
+}
+
+// Two fields may not map to one column: the row would decode one twice.
+fn check_unique_columns(model: &Model, cx: &mut Ctxt) {
+    let mut seen = HashMap::new();
+    for column in &model.columns {
+        let (name, span) = &column.name;
+        if let Some(first) = seen.insert(name.as_str(), &column.field) {
+            cx.error(
+                *span,
+                format!("column `{name}` is already the column of field `{first}`; rename one with `column = \"...\"`"),
+            );
+        }
+    }
+}
+
+// Relations and columns share one namespace in paths (`count(x)` may name
+// either), so no relation may share a name with a field or another relation.
+fn check_unique_members(model: &Model, cx: &mut Ctxt) {
+    let mut seen: HashMap<String, &str> = model
+        .columns
+        .iter()
+        .map(|column| (column.field.to_string(), "a field"))
+        .collect();
+    let relations = model
+        .belongs_to
+        .iter()
+        .map(|rel| &rel.name)
+        .chain(model.inverses.iter().map(|inverse| &inverse.name));
+    for name in relations {
+        if let Some(first) = seen.insert(name.to_string(), "a relation") {
+            cx.error(
+                name.span(),
+                format!(
+                    "`{name}` is already {first} of `{}`; give the relation another name",
+                    model.ident
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(input: syn::DeriveInput) -> Vec<String> {
+        let mut cx = Ctxt::default();
+        let model = Model::from_ast(&input, &mut cx).unwrap();
+        check(&model, &mut cx);
+        cx.finish()
+            .err()
+            .map(|e| e.into_iter().map(|e| e.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn accepts_a_valid_model() {
+        let input = syn::parse_quote! {
+            #[model(table = "order")]
+            struct Order { #[model(primary_key)] id: i64, #[model(column = "group")] group_name: String }
+        };
+        assert!(errors(input).is_empty());
+    }
+
+    #[test]
+    fn requires_one_primary_key() {
+        assert_eq!(
+            errors(syn::parse_quote! { struct Store { id: i64 } }),
+            ["`Store` needs a primary key: mark its key field `#[model(primary_key)]`"]
+        );
+        let two = errors(syn::parse_quote! {
+            struct Store { #[model(primary_key)] a: i64, #[model(primary_key)] b: i64 }
+        });
+        assert_eq!(two.len(), 1);
+    }
+
+    #[test]
+    fn rejects_names_that_need_escaping() {
+        let found = errors(syn::parse_quote! {
+            #[model(table = "shop\"store")]
+            struct Store { #[model(primary_key)] id: i64, #[model(column = "1st")] first: i64 }
+        });
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("invalid table name"));
+        assert!(found[1].starts_with("invalid column name"));
+    }
+
+    #[test]
+    fn rejects_names_used_twice() {
+        let found = errors(syn::parse_quote! {
+            #[model(has_many(name = Other))]
+            struct Store {
+                #[model(primary_key)] id: i64,
+                #[model(column = "id")] other: i64,
+                name: String,
+            }
+        });
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("column `id` is already"));
+        assert!(found[1].starts_with("`name` is already a field"));
+    }
+}

@@ -1,0 +1,147 @@
+//! The expansion of a checked model: `impl Model`, the companion structs
+//! `<Model>Columns` and `<Model>Relations`, and row decoding.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::Ident;
+
+use super::ir::{snake_case, Model};
+use crate::private::Private;
+
+pub fn expand(model: &Model) -> TokenStream {
+    let fl = Private;
+    let ident = &model.ident;
+    let vis = &model.vis;
+    let columns_ty = format_ident!("{ident}Columns");
+    let relations_ty = format_ident!("{ident}Relations");
+    let belongs_to_ty = format_ident!("{ident}BelongsTo");
+
+    let fields: Vec<&Ident> = model.columns.iter().map(|c| &c.field).collect();
+    let types: Vec<&syn::Type> = model.columns.iter().map(|c| &c.ty).collect();
+    let names: Vec<&str> = model.columns.iter().map(|c| c.name.0.as_str()).collect();
+    let indexes = 0..model.columns.len();
+    let table = &model.table.0;
+    let primary_key = names[model.primary_keys[0]];
+    let model_name = ident.to_string();
+
+    let belongs_to_fields: Vec<TokenStream> = model
+        .belongs_to
+        .iter()
+        .map(|rel| {
+            let name = &rel.name;
+            let target = &rel.target;
+            let card = if rel.nullable {
+                quote!(#fl::Optional)
+            } else {
+                quote!(#fl::One)
+            };
+            quote!(pub #name: #fl::Relation<#ident, #target, #card>)
+        })
+        .collect();
+    let belongs_to_values: Vec<TokenStream> = model
+        .belongs_to
+        .iter()
+        .map(|rel| {
+            let name = &rel.name;
+            let name_str = name.to_string();
+            let foreign_key = names[rel.column];
+            quote!(#name: #fl::Relation::belongs_to(#name_str, #foreign_key))
+        })
+        .collect();
+    let belongs_to_names: Vec<&Ident> = model.belongs_to.iter().map(|rel| &rel.name).collect();
+
+    let mut inverse_fields = Vec::new();
+    let mut inverse_values = Vec::new();
+    for inverse in &model.inverses {
+        let name = &inverse.name;
+        let name_str = name.to_string();
+        let target = &inverse.target;
+        // The inverse is looked up by name on the target's `belongs_to`
+        // relations; a missing or mismatched one is rustc's error on the
+        // user's `has_many(name = Target)` tokens.
+        let via = inverse
+            .via
+            .clone()
+            .unwrap_or_else(|| Ident::new(&snake_case(&model_name), name.span()));
+        let (card, constructor) = if inverse.many {
+            (quote!(#fl::Many), quote!(has_many))
+        } else {
+            (quote!(#fl::Optional), quote!(has_one))
+        };
+        inverse_fields.push(quote!(pub #name: #fl::Relation<#ident, #target, #card>));
+        inverse_values.push(quote_spanned! {name.span()=>
+            #name: #fl::Relation::#constructor(
+                #name_str,
+                &<#target as ::fanless::Model>::BELONGS_TO.#via,
+            )
+        });
+    }
+
+    let columns_doc = format!("The columns of [`{ident}`], as `query!` resolves them.");
+    let relations_doc = format!("The relations of [`{ident}`], as `query!` resolves them.");
+    let belongs_to_doc = format!("The `belongs_to` relations of [`{ident}`].");
+
+    quote! {
+        impl ::fanless::Model for #ident {
+            type Columns = #columns_ty;
+            const COLUMNS: #columns_ty = #columns_ty {
+                #(#fields: #fl::Column::new(#names),)*
+            };
+            type Relations = #relations_ty;
+            const RELATIONS: #relations_ty = #relations_ty {
+                #(#belongs_to_names: <#ident as ::fanless::Model>::BELONGS_TO.#belongs_to_names,)*
+                #(#inverse_values,)*
+            };
+            // Built from `META` alone, so that relations (even to this same
+            // model) read it without a cycle.
+            type BelongsTo = #belongs_to_ty;
+            const BELONGS_TO: #belongs_to_ty = #belongs_to_ty {
+                #(#belongs_to_values,)*
+            };
+            const META: &'static ::fanless::ModelMeta = &::fanless::ModelMeta {
+                name: #model_name,
+                table: #table,
+                columns: &[#(#names),*],
+                primary_key: #primary_key,
+            };
+        }
+
+        #[doc = #columns_doc]
+        #[derive(Debug, Clone, Copy)]
+        #vis struct #columns_ty {
+            #(#[allow(missing_docs)] pub #fields: #fl::Column<#ident, #types>,)*
+        }
+
+        #[doc = #relations_doc]
+        #[derive(Debug, Clone, Copy)]
+        #vis struct #relations_ty {
+            #(#[allow(missing_docs)] #belongs_to_fields,)*
+            #(#[allow(missing_docs)] #inverse_fields,)*
+        }
+
+        impl ::core::ops::Deref for #relations_ty {
+            type Target = #columns_ty;
+            fn deref(&self) -> &#columns_ty {
+                &<#ident as ::fanless::Model>::COLUMNS
+            }
+        }
+
+        #[doc = #belongs_to_doc]
+        #[doc(hidden)]
+        #[derive(Debug, Clone, Copy)]
+        #vis struct #belongs_to_ty {
+            #(#[allow(missing_docs)] #belongs_to_fields,)*
+        }
+
+        impl<__R: #fl::sqlx::Row> #fl::FromRow<__R> for #ident
+        where
+            #(#types: #fl::Decoded<__R, #fl::Plain>,)*
+        {
+            fn from_row(row: &__R) -> ::core::result::Result<Self, #fl::sqlx::Error> {
+                ::core::result::Result::Ok(Self {
+                    #(#fields: <#types as #fl::Decoded<__R, #fl::Plain>>::decode(row, #indexes)?,)*
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The model as the expansion sees it: names resolved, defaults applied,
+//! every user span kept.
+
+use proc_macro2::Span;
+use syn::ext::IdentExt;
+use syn::{Data, DeriveInput, Fields, Ident, Path, Type, Visibility};
+
+use super::attr::{FieldAttrs, InverseAttr, StructAttrs};
+use crate::diag::Ctxt;
+
+pub struct Model {
+    pub ident: Ident,
+    pub vis: Visibility,
+    /// The table name, and the span to report a bad name at.
+    pub table: (String, Span),
+    pub columns: Vec<Column>,
+    /// Indexes into `columns` of the fields marked `primary_key`.
+    pub primary_keys: Vec<usize>,
+    pub belongs_to: Vec<BelongsTo>,
+    pub inverses: Vec<InverseAttr>,
+}
+
+pub struct Column {
+    pub field: Ident,
+    pub ty: Type,
+    /// The column name, and the span to report a bad name at.
+    pub name: (String, Span),
+}
+
+/// A to-one relation held by a foreign key field.
+pub struct BelongsTo {
+    pub name: Ident,
+    pub target: Path,
+    /// Index into `columns` of the foreign key.
+    pub column: usize,
+    /// Whether the foreign key is an `Option`.
+    pub nullable: bool,
+}
+
+impl Model {
+    pub fn from_ast(input: &DeriveInput, cx: &mut Ctxt) -> Option<Self> {
+        let attrs = StructAttrs::from_ast(&input.attrs, cx);
+        let fields = match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(fields) => &fields.named,
+                _ => {
+                    cx.error(
+                        input.ident.span(),
+                        "`Model` needs a struct with named fields, one per column",
+                    );
+                    return None;
+                }
+            },
+            _ => {
+                cx.error(
+                    input.ident.span(),
+                    "`Model` can only be derived for a struct with named fields",
+                );
+                return None;
+            }
+        };
+        if let Some(param) = input.generics.params.first() {
+            cx.error(
+                syn::spanned::Spanned::span(param),
+                "`Model` cannot be derived for a generic struct: a model is one table",
+            );
+        }
+        let table = match attrs.table {
+            Some(table) => (table.value(), table.span()),
+            None => (snake_case(&input.ident.to_string()), input.ident.span()),
+        };
+        let mut model = Self {
+            ident: input.ident.clone(),
+            vis: input.vis.clone(),
+            table,
+            columns: Vec::new(),
+            primary_keys: Vec::new(),
+            belongs_to: Vec::new(),
+            inverses: attrs.inverses,
+        };
+        for field in fields {
+            let Some(ident) = field.ident.clone() else {
+                continue;
+            };
+            let attrs = FieldAttrs::from_ast(&field.attrs, cx);
+            let index = model.columns.len();
+            let name = match attrs.column {
+                Some(column) => (column.value(), column.span()),
+                None => (ident.unraw().to_string(), ident.span()),
+            };
+            if attrs.primary_key.is_some() {
+                model.primary_keys.push(index);
+            }
+            if let Some(belongs_to) = attrs.belongs_to {
+                let name = belongs_to.name.or_else(|| relation_name(&ident, cx));
+                if let Some(name) = name {
+                    model.belongs_to.push(BelongsTo {
+                        name,
+                        target: belongs_to.target,
+                        column: index,
+                        nullable: is_option(&field.ty),
+                    });
+                }
+            }
+            model.columns.push(Column {
+                field: ident,
+                ty: field.ty.clone(),
+                name,
+            });
+        }
+        Some(model)
+    }
+}
+
+/// `store_id` names the relation `store`.
+fn relation_name(field: &Ident, cx: &mut Ctxt) -> Option<Ident> {
+    let field_name = field.unraw().to_string();
+    match field_name.strip_suffix("_id") {
+        Some(name) if !name.is_empty() => Some(Ident::new(name, field.span())),
+        _ => {
+            cx.error(
+                field.span(),
+                format!(
+                    "cannot name the relation of `{field_name}`: it does not end in `_id`; \
+                     name it: `belongs_to(name = Target)`"
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Whether `ty` is written `Option<...>` (also through a path).
+fn is_option(ty: &Type) -> bool {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "Option"),
+        _ => false,
+    }
+}
+
+/// `ShopStore` → `shop_store`.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_cases_model_names() {
+        assert_eq!(snake_case("Store"), "store");
+        assert_eq!(snake_case("ShopStore"), "shop_store");
+    }
+
+    #[test]
+    fn reads_columns_keys_and_relations() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[model(table = "shop_employee")]
+            struct Employee {
+                #[model(primary_key)]
+                id: i64,
+                #[model(belongs_to(Department))]
+                department_id: i64,
+                #[model(belongs_to(manager = Employee), column = "boss")]
+                manager_id: Option<i64>,
+                r#type: String,
+            }
+        };
+        let mut cx = Ctxt::default();
+        let model = Model::from_ast(&input, &mut cx).unwrap();
+        assert!(cx.finish().is_ok());
+        assert_eq!(model.table.0, "shop_employee");
+        let names: Vec<&str> = model.columns.iter().map(|c| c.name.0.as_str()).collect();
+        assert_eq!(names, ["id", "department_id", "boss", "type"]);
+        assert_eq!(model.primary_keys, [0]);
+        let relations: Vec<(String, usize, bool)> = model
+            .belongs_to
+            .iter()
+            .map(|b| (b.name.to_string(), b.column, b.nullable))
+            .collect();
+        assert_eq!(
+            relations,
+            [("department".into(), 1, false), ("manager".into(), 2, true)]
+        );
+    }
+}

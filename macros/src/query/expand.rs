@@ -1,0 +1,566 @@
+//! The expansion of a checked query.
+//!
+//! Every path is walked once, as field accesses on the models' const
+//! companions carrying the user's identifiers, so a misspelt name is rustc's
+//! own error on that token. The walk yields typed values bound to hygienic
+//! locals; from them the expansion builds the row type (each field's type
+//! inferred through a zero-sized `Witness`), the parameters (each checked
+//! against the value it meets), and a closure producing the plan that is
+//! rendered to SQL once per dialect.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::Ident;
+
+use super::ir::{Agg, AggFn, CmpOp, Cond, Expr, Lit, Path, Query};
+use crate::diag::Ctxt;
+use crate::private::Private;
+
+pub fn expand(query: &Query, cx: &mut Ctxt) -> TokenStream {
+    let mut gen = Gen {
+        fl: Private,
+        cx,
+        lets: Vec::new(),
+        args: Vec::new(),
+        locals: 0,
+    };
+    gen.query(query)
+}
+
+struct Gen<'a> {
+    fl: Private,
+    cx: &'a mut Ctxt,
+    /// `let` statements binding each path's typed values.
+    lets: Vec<TokenStream>,
+    /// Parameters in the order they are rendered; a slot is reserved when a
+    /// parameter is met and filled once the value it meets is typed.
+    args: Vec<TokenStream>,
+    locals: usize,
+}
+
+/// Where a path starts: the query's model, or the last model of an
+/// aggregate's path (for the aggregate's `where`).
+#[derive(Clone, Copy)]
+enum Scope<'s> {
+    Root,
+    Filter(&'s Ident),
+}
+
+/// A value: its plan expression and, when known, its type witness.
+struct Value {
+    plan: TokenStream,
+    witness: Option<TokenStream>,
+    /// The argument slot, the argument and its span, for a parameter
+    /// still waiting for its type.
+    slot: Option<(usize, TokenStream, Span)>,
+}
+
+/// A `select` item, resolved.
+struct Field {
+    name: Ident,
+    plan: TokenStream,
+    witness: Ident,
+    sum: bool,
+}
+
+impl Gen<'_> {
+    fn local(&mut self, prefix: &str) -> Ident {
+        self.locals += 1;
+        Ident::new(
+            &format!("__fanless_{prefix}{}", self.locals),
+            Span::mixed_site(),
+        )
+    }
+
+    fn relations(&self, scope: Scope<'_>) -> TokenStream {
+        let fl = &self.fl;
+        match scope {
+            Scope::Root => quote!(<__FanlessRoot as ::fanless::Model>::RELATIONS),
+            Scope::Filter(end) => quote!(#fl::filter_scope(&#end)),
+        }
+    }
+
+    fn columns(&self, scope: Scope<'_>) -> TokenStream {
+        let fl = &self.fl;
+        match scope {
+            Scope::Root => quote!(<__FanlessRoot as ::fanless::Model>::COLUMNS),
+            Scope::Filter(end) => quote!(*#fl::filter_scope(&#end)),
+        }
+    }
+
+    fn query(&mut self, query: &Query) -> TokenStream {
+        let fl = self.fl;
+        let from = &query.from;
+
+        let fields: Option<Vec<Field>> = query.select.as_ref().map(|items| {
+            items
+                .iter()
+                .filter_map(|item| self.field(item.name()?.clone(), &item.expr))
+                .collect()
+        });
+        let filter = query
+            .filter
+            .as_ref()
+            .map(|cond| self.cond(cond, Scope::Root));
+        let order: Vec<TokenStream> = query
+            .order
+            .iter()
+            .map(|order| self.order(&order.expr, order.desc, fields.as_deref()))
+            .collect();
+        let limit = query.limit.as_ref().map(|value| self.count_value(value));
+        let offset = query.offset.as_ref().map(|value| self.count_value(value));
+
+        let lets = &self.lets;
+        let args = self
+            .args
+            .iter()
+            .rev()
+            .fold(quote!(()), |rest, arg| quote!((#arg, #rest)));
+        let option = |value: Option<TokenStream>| match value {
+            Some(value) => quote!(::core::option::Option::Some(#value)),
+            None => quote!(::core::option::Option::None),
+        };
+        let filter = option(filter);
+        let limit = option(limit);
+        let offset = option(offset);
+
+        let (row, select) = match &fields {
+            Some(fields) => {
+                let names = fields.iter().map(|f| f.name.to_string());
+                let plans = fields.iter().map(|f| &f.plan);
+                let select = quote! {
+                    ::core::option::Option::Some(::std::vec![
+                        #(#fl::Item { name: #names, expr: #plans },)*
+                    ])
+                };
+                (self.row(fields, query.as_type.as_ref()), select)
+            }
+            None => (
+                quote! {
+                    let __fanless_map: fn(__FanlessRoot) -> __FanlessRoot = |row| row;
+                },
+                quote!(::core::option::Option::None),
+            ),
+        };
+
+        quote! {{
+            type __FanlessRoot = #from;
+            #(#lets)*
+            #row
+            static __FANLESS_SQL: #fl::SqlCache = #fl::SqlCache::new();
+            #fl::Query::new(
+                &__FANLESS_SQL,
+                move || #fl::Plan {
+                    root: <__FanlessRoot as ::fanless::Model>::META,
+                    select: #select,
+                    filter: #filter,
+                    order: ::std::vec![#(#order),*],
+                    limit: #limit,
+                    offset: #offset,
+                },
+                #args,
+                __fanless_map,
+            )
+        }}
+    }
+
+    /// The row struct, its decoding, and `__fanless_map` from it to what
+    /// the query returns, with each field's type pinned to its witness.
+    fn row(&self, fields: &[Field], as_type: Option<&syn::Path>) -> TokenStream {
+        let fl = &self.fl;
+        let names: Vec<&Ident> = fields.iter().map(|f| &f.name).collect();
+        let types: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("__T{i}")).collect();
+        let kinds: Vec<TokenStream> = fields
+            .iter()
+            .map(|f| {
+                if f.sum {
+                    quote!(#fl::Sum)
+                } else {
+                    quote!(#fl::Plain)
+                }
+            })
+            .collect();
+        let indexes = 0..fields.len();
+        let infer = fields.iter().map(|_| quote!(_));
+        let witnesses = fields.iter().map(|f| &f.witness);
+        let map = match as_type {
+            Some(as_type) => {
+                let inits = names
+                    .iter()
+                    .map(|name| quote_spanned!(name.span()=> #name: row.#name));
+                quote!(#as_type { #(#inits),* })
+            }
+            None => quote!(row),
+        };
+        quote! {
+            #[allow(non_camel_case_types, dead_code)]
+            #[derive(Debug, Clone, PartialEq)]
+            struct __FanlessRow<#(#types),*> {
+                #(pub #names: #types,)*
+            }
+
+            impl<__R: #fl::sqlx::Row, #(#types: #fl::Decoded<__R, #kinds>),*>
+                #fl::FromRow<__R> for __FanlessRow<#(#types),*>
+            {
+                fn from_row(row: &__R) -> ::core::result::Result<Self, #fl::sqlx::Error> {
+                    ::core::result::Result::Ok(Self {
+                        #(#names: <#types as #fl::Decoded<__R, #kinds>>::decode(row, #indexes)?,)*
+                    })
+                }
+            }
+
+            fn __fanless_pin<#(#types,)* __O>(
+                _: &fn(__FanlessRow<#(#types),*>) -> __O,
+                #(_: #fl::Witness<#types>,)*
+            ) {}
+            let __fanless_map: fn(__FanlessRow<#(#infer),*>) -> _ = |row| #map;
+            __fanless_pin(&__fanless_map, #(#witnesses),*);
+        }
+    }
+
+    fn field(&mut self, name: Ident, expr: &Expr) -> Option<Field> {
+        let witness = self.local("w");
+        let (plan, witness_value, sum) = match expr {
+            Expr::Path(path) => {
+                let (plan, witness) = self.column(path, Scope::Root, true);
+                (plan, witness, false)
+            }
+            Expr::Agg(agg) => {
+                let (plan, witness) = self.agg(agg, Scope::Root);
+                (plan, witness, agg.func == AggFn::Sum)
+            }
+            // Rejected by the checks.
+            Expr::Param(_) | Expr::Lit(_) => return None,
+        };
+        self.lets.push(quote!(let #witness = #witness_value;));
+        Some(Field {
+            name,
+            plan,
+            witness,
+            sum,
+        })
+    }
+
+    fn order(&mut self, expr: &Expr, desc: bool, fields: Option<&[Field]>) -> TokenStream {
+        let fl = self.fl;
+        let selected = match expr {
+            Expr::Path(path) if path.segments.len() == 1 => fields
+                .into_iter()
+                .flatten()
+                .find(|field| field.name == path.segments[0]),
+            _ => None,
+        };
+        let (plan, witness) = match selected {
+            Some(field) => {
+                let name = field.name.to_string();
+                let witness = &field.witness;
+                (quote!(#fl::Expr::Output(#name)), quote!(#witness))
+            }
+            None => match expr {
+                Expr::Path(path) => self.column(path, Scope::Root, true),
+                Expr::Agg(agg) => self.agg(agg, Scope::Root),
+                // Rejected by the checks.
+                Expr::Param(_) | Expr::Lit(_) => return quote!(),
+            },
+        };
+        quote!(#fl::Order { expr: #plan, desc: #desc, nullable: #witness.nullable() })
+    }
+
+    /// A column path: relations, then a column. In `select` and `order by`
+    /// (`to_one`) every relation must be to-one, and the column's type
+    /// becomes `Option` through a nullable one.
+    fn column(
+        &mut self,
+        path: &Path,
+        scope: Scope<'_>,
+        to_one: bool,
+    ) -> (TokenStream, TokenStream) {
+        let fl = self.fl;
+        let (hops, last) = path.segments.split_at(path.segments.len() - 1);
+        let rels = self.hops(hops, scope, to_one);
+        let last = &last[0];
+        let columns = match rels.last() {
+            Some(rel) => quote!(#fl::columns_of(&#rel)),
+            None => self.columns(scope),
+        };
+        let column = self.local("c");
+        self.lets
+            .push(quote_spanned!(last.span()=> let #column = #fl::column(&(#columns).#last);));
+        let mut witness = quote!(#fl::witness(&#column));
+        if to_one {
+            for (rel, segment) in rels.iter().zip(hops).rev() {
+                witness = quote_spanned!(segment.span()=> #fl::through(&#rel, #witness));
+            }
+        }
+        let plan = quote! {
+            #fl::Expr::Column(#fl::ColumnPath {
+                hops: ::std::vec![#(#rels.meta()),*],
+                column: #column.name(),
+            })
+        };
+        (plan, witness)
+    }
+
+    /// Binds each relation segment of a path; returns the locals.
+    fn hops(&mut self, hops: &[Ident], scope: Scope<'_>, to_one: bool) -> Vec<Ident> {
+        let fl = self.fl;
+        let mut base = self.relations(scope);
+        let mut rels = Vec::new();
+        for segment in hops {
+            let rel = self.local("r");
+            let value = if to_one {
+                quote_spanned!(segment.span()=> #fl::to_one(&#fl::relation(&(#base).#segment)))
+            } else {
+                quote_spanned!(segment.span()=> #fl::relation(&(#base).#segment))
+            };
+            self.lets.push(quote!(let #rel = #value;));
+            base = quote!(#fl::relations_of(&#rel));
+            rels.push(rel);
+        }
+        rels
+    }
+
+    /// An aggregate: its plan expression and its type witness.
+    fn agg(&mut self, agg: &Agg, scope: Scope<'_>) -> (TokenStream, TokenStream) {
+        let fl = self.fl;
+        let segments = &agg.path.segments;
+        let (hops, last) = segments.split_at(segments.len() - 1);
+        let rels = self.hops(hops, scope, false);
+        let last = &last[0];
+        let base = match rels.last() {
+            Some(rel) => quote!(#fl::relations_of(&#rel)),
+            None => self.relations(scope),
+        };
+        let columns = match rels.last() {
+            Some(rel) => quote!(#fl::columns_of(&#rel)),
+            None => self.columns(scope),
+        };
+        let end = self.local("e");
+        let span = last.span();
+        // `count(x)` counts the rows of a relation path, or the values of a
+        // column at its end; `exists` takes a relation path; the others a
+        // column.
+        let end_value = match agg.func {
+            AggFn::Count if !hops.is_empty() => {
+                quote_spanned!(span=> #fl::path_end(&(#base).#last))
+            }
+            AggFn::Count | AggFn::Exists => quote_spanned!(span=> #fl::relation(&(#base).#last)),
+            AggFn::Sum | AggFn::Avg | AggFn::Min | AggFn::Max => {
+                quote_spanned!(span=> #fl::column(&(#columns).#last))
+            }
+        };
+        self.lets.push(quote!(let #end = #end_value;));
+        let (func, witness) = match agg.func {
+            AggFn::Count => (quote!(Count), quote!(#fl::count())),
+            AggFn::Exists => (quote!(Exists), quote!(#fl::exists())),
+            AggFn::Sum => (
+                quote_spanned!(span=> Sum { float: #fl::sum_is_float(&#end) }),
+                quote_spanned!(span=> #fl::sum(&#end)),
+            ),
+            AggFn::Avg => (quote!(Avg), quote_spanned!(span=> #fl::avg(&#end))),
+            AggFn::Min => (quote!(Min), quote_spanned!(span=> #fl::min_max(&#end))),
+            AggFn::Max => (quote!(Max), quote_spanned!(span=> #fl::min_max(&#end))),
+        };
+        let filter = match &agg.filter {
+            Some(cond) => {
+                let cond = self.cond(cond, Scope::Filter(&end));
+                quote!(::core::option::Option::Some(#cond))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let distinct = agg.distinct.is_some();
+        let plan = quote! {
+            #fl::agg(#fl::AggFn::#func, #distinct, ::std::vec![#(#rels.meta()),*], #end, #filter)
+        };
+        (plan, witness)
+    }
+
+    fn cond(&mut self, cond: &Cond, scope: Scope<'_>) -> TokenStream {
+        let fl = self.fl;
+        match cond {
+            Cond::Cmp(a, op, b) => {
+                let a = self.value(a, scope);
+                let b = self.value(b, scope);
+                let op = match op {
+                    CmpOp::Eq => quote!(Eq),
+                    CmpOp::Ne => quote!(Ne),
+                    CmpOp::Lt => quote!(Lt),
+                    CmpOp::Le => quote!(Le),
+                    CmpOp::Gt => quote!(Gt),
+                    CmpOp::Ge => quote!(Ge),
+                };
+                self.settle(&a, b.witness.as_ref());
+                self.settle(&b, a.witness.as_ref());
+                let (a, b) = (a.plan, b.plan);
+                quote!(#fl::Cond::Cmp(#a, #fl::CmpOp::#op, #b))
+            }
+            Cond::Null { expr, negated } => {
+                let expr = self.value(expr, scope);
+                self.settle(&expr, None);
+                let expr = expr.plan;
+                quote!(#fl::Cond::Null { expr: #expr, negated: #negated })
+            }
+            Cond::In {
+                expr,
+                list,
+                negated,
+            } => {
+                let expr = self.value(expr, scope);
+                let list: Vec<Value> = list.iter().map(|e| self.value(e, scope)).collect();
+                self.settle(&expr, list.iter().find_map(|v| v.witness.as_ref()));
+                for value in &list {
+                    self.settle(value, expr.witness.as_ref());
+                }
+                let expr = expr.plan;
+                let list = list.iter().map(|v| &v.plan);
+                quote!(#fl::Cond::In { expr: #expr, list: ::std::vec![#(#list),*], negated: #negated })
+            }
+            Cond::Like {
+                expr,
+                pattern,
+                negated,
+            } => {
+                let expr = self.value(expr, scope);
+                let pattern = self.value(pattern, scope);
+                self.settle(&expr, pattern.witness.as_ref());
+                self.settle(&pattern, expr.witness.as_ref());
+                let (expr, pattern) = (expr.plan, pattern.plan);
+                quote!(#fl::Cond::Like { expr: #expr, pattern: #pattern, negated: #negated })
+            }
+            Cond::Not(inner) => {
+                let inner = self.cond(inner, scope);
+                quote!(#fl::Cond::Not(::std::boxed::Box::new(#inner)))
+            }
+            Cond::And(a, b) | Cond::Or(a, b) => {
+                let a = self.cond(a, scope);
+                let b = self.cond(b, scope);
+                let variant = if matches!(cond, Cond::And(..)) {
+                    quote!(And)
+                } else {
+                    quote!(Or)
+                };
+                quote!(#fl::Cond::#variant(::std::boxed::Box::new(#a), ::std::boxed::Box::new(#b)))
+            }
+            Cond::Truth(expr) => {
+                let value = self.value(expr, scope);
+                let bool_witness = quote!(#fl::Witness::<bool>::new());
+                self.settle(&value, Some(&bool_witness));
+                if let Some(witness) = &value.witness {
+                    let span = expr.span();
+                    self.lets
+                        .push(quote_spanned!(span=> #fl::boolean(&#witness);));
+                }
+                let plan = value.plan;
+                quote!(#fl::Cond::Truth(#plan))
+            }
+        }
+    }
+
+    /// An operand of a condition. A parameter (or a string literal, which
+    /// is bound as one too) reserves its argument slot in written order.
+    fn value(&mut self, expr: &Expr, scope: Scope<'_>) -> Value {
+        let (plan, witness) = match expr {
+            Expr::Path(path) => self.column(path, scope, false),
+            Expr::Agg(agg) => self.agg(agg, scope),
+            Expr::Param(param) => return self.param(quote!(#param), param_span(param)),
+            Expr::Lit(Lit::Str(lit)) => return self.param(quote!(#lit), lit.span()),
+            Expr::Lit(lit) => {
+                return Value {
+                    plan: self.literal(lit),
+                    witness: None,
+                    slot: None,
+                }
+            }
+        };
+        Value {
+            plan,
+            witness: Some(witness),
+            slot: None,
+        }
+    }
+
+    fn param(&mut self, value: TokenStream, span: Span) -> Value {
+        let fl = &self.fl;
+        self.args.push(value.clone());
+        Value {
+            plan: quote!(#fl::Expr::Param),
+            witness: None,
+            slot: Some((self.args.len() - 1, value, span)),
+        }
+    }
+
+    /// Fills a parameter's slot, checked against the type of the value it
+    /// meets when there is one.
+    fn settle(&mut self, value: &Value, partner: Option<&TokenStream>) {
+        let fl = self.fl;
+        if let (Some((slot, arg, span)), Some(partner)) = (&value.slot, partner) {
+            let span = *span;
+            let witness = self.local("p");
+            self.lets.push(quote!(let #witness = #partner;));
+            self.args[*slot] = quote_spanned!(span=> #fl::fit(&#witness, #arg));
+        }
+    }
+
+    fn literal(&mut self, lit: &Lit) -> TokenStream {
+        let fl = &self.fl;
+        match lit {
+            Lit::Int { lit, negative } => {
+                let digits = format!(
+                    "{}{}",
+                    if *negative { "-" } else { "" },
+                    lit.base10_digits()
+                );
+                match digits.parse::<i64>() {
+                    Ok(value) => quote!(#fl::Expr::Int(#value)),
+                    Err(_) => {
+                        self.cx
+                            .error(lit.span(), "integer literal out of the range of `i64`");
+                        quote!(#fl::Expr::Int(0))
+                    }
+                }
+            }
+            Lit::Float { lit, negative } => {
+                let digits = format!(
+                    "{}{}",
+                    if *negative { "-" } else { "" },
+                    lit.base10_digits()
+                );
+                match digits.parse::<f64>() {
+                    Ok(value) if value.is_finite() => quote!(#fl::Expr::Float(#value)),
+                    _ => {
+                        self.cx
+                            .error(lit.span(), "float literal out of the range of `f64`");
+                        quote!(#fl::Expr::Float(0.0))
+                    }
+                }
+            }
+            Lit::Bool(lit) => {
+                let value = lit.value;
+                quote!(#fl::Expr::Bool(#value))
+            }
+            // Bound as a parameter by `value`.
+            Lit::Str(_) => quote!(#fl::Expr::Param),
+        }
+    }
+
+    /// `limit` or `offset`: an integer literal or an `i64` parameter.
+    fn count_value(&mut self, value: &Expr) -> TokenStream {
+        let fl = self.fl;
+        match value {
+            Expr::Param(param) => {
+                let span = param_span(param);
+                let value = self.param(quote!(#param), span);
+                let witness = quote!(#fl::Witness::<i64>::new());
+                self.settle(&value, Some(&witness));
+                value.plan
+            }
+            Expr::Lit(lit) => self.literal(lit),
+            // Rejected by the checks.
+            Expr::Path(_) | Expr::Agg(_) => quote!(#fl::Expr::Int(0)),
+        }
+    }
+}
+
+fn param_span(param: &syn::Expr) -> Span {
+    syn::spanned::Spanned::span(param)
+}

@@ -1,0 +1,165 @@
+//! A parsed `query!`, every name still the user's token.
+
+use proc_macro2::Span;
+use syn::{Ident, LitBool, LitFloat, LitInt, LitStr};
+
+pub struct Query {
+    /// `query_as!(Type, ...)`: the type rows are built as.
+    pub as_type: Option<syn::Path>,
+    /// The model after `from`.
+    pub from: syn::Path,
+    pub select: Option<Vec<Item>>,
+    pub filter: Option<Cond>,
+    pub order: Vec<Order>,
+    pub limit: Option<Expr>,
+    pub offset: Option<Expr>,
+}
+
+pub struct Item {
+    pub expr: Expr,
+    pub alias: Option<Ident>,
+}
+
+impl Item {
+    /// The output name: the alias, or the last segment of a column path.
+    pub fn name(&self) -> Option<&Ident> {
+        match (&self.alias, &self.expr) {
+            (Some(alias), _) => Some(alias),
+            (None, Expr::Path(path)) => path.segments.last(),
+            (None, _) => None,
+        }
+    }
+}
+
+pub struct Order {
+    pub expr: Expr,
+    pub desc: bool,
+}
+
+pub enum Expr {
+    /// `a.b.c`: relations, then a column (or, in `count`, a relation).
+    Path(Path),
+    Agg(Box<Agg>),
+    /// `{ rust expression }`.
+    Param(Box<syn::Expr>),
+    Lit(Lit),
+}
+
+impl Expr {
+    pub fn span(&self) -> Span {
+        match self {
+            Self::Path(path) => path.span(),
+            Self::Agg(agg) => agg.name.span(),
+            Self::Param(expr) => syn::spanned::Spanned::span(&**expr),
+            Self::Lit(lit) => lit.span(),
+        }
+    }
+}
+
+pub struct Path {
+    pub segments: Vec<Ident>,
+}
+
+impl Path {
+    pub fn span(&self) -> Span {
+        let first = self.segments[0].span();
+        let last = self.segments[self.segments.len() - 1].span();
+        first.join(last).unwrap_or(first)
+    }
+}
+
+impl std::fmt::Display for Path {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, segment) in self.segments.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{segment}")?;
+        }
+        Ok(())
+    }
+}
+
+pub struct Agg {
+    pub func: AggFn,
+    /// The function name as written, for spans.
+    pub name: Ident,
+    pub distinct: Option<Span>,
+    pub path: Path,
+    pub filter: Option<Cond>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum AggFn {
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+    Exists,
+}
+
+impl AggFn {
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "count" => Self::Count,
+            "sum" => Self::Sum,
+            "avg" => Self::Avg,
+            "min" => Self::Min,
+            "max" => Self::Max,
+            "exists" => Self::Exists,
+            _ => return None,
+        })
+    }
+}
+
+pub enum Lit {
+    Int { lit: LitInt, negative: bool },
+    Float { lit: LitFloat, negative: bool },
+    Str(LitStr),
+    Bool(LitBool),
+}
+
+impl Lit {
+    pub fn span(&self) -> Span {
+        match self {
+            Self::Int { lit, .. } => lit.span(),
+            Self::Float { lit, .. } => lit.span(),
+            Self::Str(lit) => lit.span(),
+            Self::Bool(lit) => lit.span,
+        }
+    }
+}
+
+pub enum Cond {
+    Cmp(Expr, CmpOp, Expr),
+    Null {
+        expr: Expr,
+        negated: bool,
+    },
+    In {
+        expr: Expr,
+        list: Vec<Expr>,
+        negated: bool,
+    },
+    Like {
+        expr: Expr,
+        pattern: Expr,
+        negated: bool,
+    },
+    Not(Box<Cond>),
+    And(Box<Cond>, Box<Cond>),
+    Or(Box<Cond>, Box<Cond>),
+    /// A boolean column or `exists(...)`.
+    Truth(Expr),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}

@@ -1,0 +1,375 @@
+//! The grammar of `query!`:
+//!
+//! ```text
+//! query  := "from" Model ["select" item ("," item)*] ["where" cond]
+//!           ["order" "by" order ("," order)*] ["limit" value] ["offset" value]
+//! item   := expr ["as" ident]
+//! expr   := path | agg "(" ["distinct"] path ["where" cond] ")"
+//!         | literal | "{" rust-expr "}"
+//! cond   := cond "or" cond | cond "and" cond | "not" cond | "(" cond ")"
+//!         | expr op expr | expr "is" ["not"] "null" | expr ["not"] "in" "(" expr, ... ")"
+//!         | expr ["not"] "like" expr | expr
+//! order  := expr ["asc" | "desc"]
+//! ```
+
+use syn::parse::{Parse, ParseStream};
+use syn::{braced, parenthesized, Ident, Token};
+
+use super::ir::{Agg, AggFn, CmpOp, Cond, Expr, Item, Lit, Order, Path, Query};
+
+mod kw {
+    syn::custom_keyword!(from);
+    syn::custom_keyword!(select);
+    syn::custom_keyword!(order);
+    syn::custom_keyword!(by);
+    syn::custom_keyword!(asc);
+    syn::custom_keyword!(desc);
+    syn::custom_keyword!(limit);
+    syn::custom_keyword!(offset);
+    syn::custom_keyword!(and);
+    syn::custom_keyword!(or);
+    syn::custom_keyword!(not);
+    syn::custom_keyword!(is);
+    syn::custom_keyword!(null);
+    syn::custom_keyword!(like);
+    syn::custom_keyword!(distinct);
+}
+
+/// `query_as!`'s input: `Type, query`.
+pub struct QueryAs(pub Query);
+
+impl Parse for QueryAs {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let as_type: syn::Path = input.parse()?;
+        input.parse::<Token![,]>()?;
+        let mut query: Query = input.parse()?;
+        query.as_type = Some(as_type);
+        Ok(Self(query))
+    }
+}
+
+impl Parse for Query {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        input.parse::<kw::from>()?;
+        let from: syn::Path = input.parse()?;
+        let select = if input.parse::<Option<kw::select>>()?.is_some() {
+            Some(comma_list(input, Item::parse)?)
+        } else {
+            None
+        };
+        let filter = if input.parse::<Option<Token![where]>>()?.is_some() {
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        let order = if input.parse::<Option<kw::order>>()?.is_some() {
+            input.parse::<kw::by>()?;
+            comma_list(input, Order::parse)?
+        } else {
+            Vec::new()
+        };
+        let limit = if input.parse::<Option<kw::limit>>()?.is_some() {
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        let offset = if input.parse::<Option<kw::offset>>()?.is_some() {
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        if !input.is_empty() {
+            return Err(input.error(expected_clause(&select, &filter, &order, &limit, &offset)));
+        }
+        Ok(Self {
+            as_type: None,
+            from,
+            select,
+            filter,
+            order,
+            limit,
+            offset,
+        })
+    }
+}
+
+/// What may still come after the clauses parsed so far.
+fn expected_clause(
+    select: &Option<Vec<Item>>,
+    filter: &Option<Cond>,
+    order: &[Order],
+    limit: &Option<Expr>,
+    offset: &Option<Expr>,
+) -> String {
+    let clauses = [
+        (
+            "`select`",
+            select.is_none() && filter.is_none() && order.is_empty(),
+        ),
+        ("`where`", filter.is_none() && order.is_empty()),
+        ("`order by`", order.is_empty() && limit.is_none()),
+        ("`limit`", limit.is_none() && offset.is_none()),
+        ("`offset`", offset.is_none()),
+    ];
+    let open: Vec<&str> = clauses
+        .iter()
+        .filter(|(_, open)| *open)
+        .map(|(name, _)| *name)
+        .collect();
+    let comma = if select.is_some() || !order.is_empty() {
+        "`,`, "
+    } else {
+        ""
+    };
+    format!(
+        "expected {comma}{} or the end of the query",
+        open.join(", ")
+    )
+}
+
+fn comma_list<T>(
+    input: ParseStream<'_>,
+    item: fn(ParseStream<'_>) -> syn::Result<T>,
+) -> syn::Result<Vec<T>> {
+    let mut items = vec![item(input)?];
+    while input.parse::<Option<Token![,]>>()?.is_some() {
+        items.push(item(input)?);
+    }
+    Ok(items)
+}
+
+impl Parse for Item {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let expr = input.parse()?;
+        let alias = if input.parse::<Option<Token![as]>>()?.is_some() {
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        Ok(Self { expr, alias })
+    }
+}
+
+impl Parse for Order {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let expr = input.parse()?;
+        let desc = if input.parse::<Option<kw::desc>>()?.is_some() {
+            true
+        } else {
+            input.parse::<Option<kw::asc>>()?;
+            false
+        };
+        Ok(Self { expr, desc })
+    }
+}
+
+impl Parse for Expr {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(syn::token::Brace) {
+            let content;
+            braced!(content in input);
+            let expr: syn::Expr = content.parse()?;
+            return Ok(Self::Param(Box::new(expr)));
+        }
+        if input.peek(Token![-]) {
+            input.parse::<Token![-]>()?;
+            return match input.parse::<syn::Lit>()? {
+                syn::Lit::Int(lit) => Ok(Self::Lit(Lit::Int {
+                    lit,
+                    negative: true,
+                })),
+                syn::Lit::Float(lit) => Ok(Self::Lit(Lit::Float {
+                    lit,
+                    negative: true,
+                })),
+                other => Err(syn::Error::new(other.span(), "expected a number after `-`")),
+            };
+        }
+        if input.peek(syn::Lit) {
+            return match input.parse::<syn::Lit>()? {
+                syn::Lit::Int(lit) => Ok(Self::Lit(Lit::Int {
+                    lit,
+                    negative: false,
+                })),
+                syn::Lit::Float(lit) => Ok(Self::Lit(Lit::Float {
+                    lit,
+                    negative: false,
+                })),
+                syn::Lit::Str(lit) => Ok(Self::Lit(Lit::Str(lit))),
+                syn::Lit::Bool(lit) => Ok(Self::Lit(Lit::Bool(lit))),
+                other => Err(syn::Error::new(
+                    other.span(),
+                    "unsupported literal; write an integer, a float, a string or a boolean",
+                )),
+            };
+        }
+        if input.peek(Ident) {
+            if input.peek2(syn::token::Paren) {
+                let name = input.fork().parse::<Ident>()?;
+                if let Some(func) = AggFn::from_name(&name.to_string()) {
+                    input.parse::<Ident>()?;
+                    return Ok(Self::Agg(Box::new(Agg::parse(input, func, name)?)));
+                }
+                return Err(syn::Error::new(
+                    name.span(),
+                    format!(
+                        "unknown aggregate `{name}`; expected `count`, `sum`, `avg`, `min`, `max` or `exists`{}",
+                        crate::diag::did_you_mean(
+                            &name.to_string(),
+                            ["count", "sum", "avg", "min", "max", "exists"]
+                        )
+                    ),
+                ));
+            }
+            return Ok(Self::Path(input.parse()?));
+        }
+        Err(input.error(
+            "expected a column path, an aggregate such as `count(path)`, a literal or a `{parameter}`",
+        ))
+    }
+}
+
+impl Parse for Path {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut segments = vec![input.parse::<Ident>()?];
+        while input.peek(Token![.]) {
+            input.parse::<Token![.]>()?;
+            segments.push(input.parse::<Ident>()?);
+        }
+        Ok(Self { segments })
+    }
+}
+
+impl Agg {
+    fn parse(input: ParseStream<'_>, func: AggFn, name: Ident) -> syn::Result<Self> {
+        let content;
+        parenthesized!(content in input);
+        let distinct = content.parse::<Option<kw::distinct>>()?.map(|kw| kw.span);
+        let path = content.parse()?;
+        let filter = if content.parse::<Option<Token![where]>>()?.is_some() {
+            Some(content.parse()?)
+        } else {
+            None
+        };
+        if !content.is_empty() {
+            return Err(content.error("expected `where` or the end of the aggregate"));
+        }
+        Ok(Self {
+            func,
+            name,
+            distinct,
+            path,
+            filter,
+        })
+    }
+}
+
+impl Parse for Cond {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut cond = and(input)?;
+        while input.parse::<Option<kw::or>>()?.is_some() {
+            cond = Cond::Or(Box::new(cond), Box::new(and(input)?));
+        }
+        Ok(cond)
+    }
+}
+
+fn and(input: ParseStream<'_>) -> syn::Result<Cond> {
+    let mut cond = not(input)?;
+    while input.parse::<Option<kw::and>>()?.is_some() {
+        cond = Cond::And(Box::new(cond), Box::new(not(input)?));
+    }
+    Ok(cond)
+}
+
+fn not(input: ParseStream<'_>) -> syn::Result<Cond> {
+    if input.parse::<Option<kw::not>>()?.is_some() {
+        return Ok(Cond::Not(Box::new(not(input)?)));
+    }
+    if input.peek(syn::token::Paren) {
+        let content;
+        parenthesized!(content in input);
+        let cond = content.parse()?;
+        if !content.is_empty() {
+            return Err(content.error("expected `and`, `or` or `)`"));
+        }
+        return Ok(cond);
+    }
+    atom(input)
+}
+
+fn atom(input: ParseStream<'_>) -> syn::Result<Cond> {
+    let expr: Expr = input.parse()?;
+    if input.parse::<Option<kw::is>>()?.is_some() {
+        let negated = input.parse::<Option<kw::not>>()?.is_some();
+        input.parse::<kw::null>()?;
+        return Ok(Cond::Null { expr, negated });
+    }
+    let negated = input.parse::<Option<kw::not>>()?.is_some();
+    if input.parse::<Option<Token![in]>>()?.is_some() {
+        let content;
+        parenthesized!(content in input);
+        let list = content
+            .parse_terminated(Expr::parse, Token![,])?
+            .into_iter()
+            .collect::<Vec<_>>();
+        if list.is_empty() {
+            return Err(content.error("`in` needs at least one value"));
+        }
+        return Ok(Cond::In {
+            expr,
+            list,
+            negated,
+        });
+    }
+    if input.parse::<Option<kw::like>>()?.is_some() {
+        let pattern = input.parse()?;
+        return Ok(Cond::Like {
+            expr,
+            pattern,
+            negated,
+        });
+    }
+    if negated {
+        return Err(input.error("expected `in` or `like` after `not`"));
+    }
+    match cmp_op(input)? {
+        Some(op) => Ok(Cond::Cmp(expr, op, input.parse()?)),
+        None => Ok(Cond::Truth(expr)),
+    }
+}
+
+fn cmp_op(input: ParseStream<'_>) -> syn::Result<Option<CmpOp>> {
+    let op = if input.peek(Token![==]) {
+        let token = input.parse::<Token![==]>()?;
+        return Err(syn::Error::new_spanned(
+            token,
+            "use `=` to compare in a query",
+        ));
+    } else if input.peek(Token![!=]) {
+        input.parse::<Token![!=]>()?;
+        CmpOp::Ne
+    } else if input.peek(Token![<=]) {
+        input.parse::<Token![<=]>()?;
+        CmpOp::Le
+    } else if input.peek(Token![>=]) {
+        input.parse::<Token![>=]>()?;
+        CmpOp::Ge
+    } else if input.peek(Token![<]) && input.peek2(Token![>]) {
+        input.parse::<Token![<]>()?;
+        input.parse::<Token![>]>()?;
+        CmpOp::Ne
+    } else if input.peek(Token![<]) {
+        input.parse::<Token![<]>()?;
+        CmpOp::Lt
+    } else if input.peek(Token![>]) {
+        input.parse::<Token![>]>()?;
+        CmpOp::Gt
+    } else if input.peek(Token![=]) {
+        input.parse::<Token![=]>()?;
+        CmpOp::Eq
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(op))
+}

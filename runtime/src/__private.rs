@@ -1,0 +1,268 @@
+//! The only path generated code uses. Not a public API: anything here may
+//! change in any release.
+
+use std::marker::PhantomData;
+
+use sqlx::{ColumnIndex, Decode, Row, Type};
+
+pub use crate::exec::{Args, FromRow, Query, SqlCache};
+pub use crate::model::{
+    Column, Many, Model, Numeric, One, Optional, Relation, RelationMeta, Scalar, ToOne,
+};
+pub use crate::plan::{Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Order, Plan};
+pub use crate::sql::DialectKind;
+pub use sqlx;
+
+/// The type of a value in a query, known to rustc and never constructed at
+/// run time beyond this zero-sized marker.
+pub struct Witness<T>(PhantomData<fn() -> T>);
+
+impl<T> Clone for Witness<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Witness<T> {}
+
+impl<T> Witness<T> {
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Self(PhantomData)
+    }
+
+    /// Whether the type holds `NULL`.
+    pub const fn nullable(&self) -> bool
+    where
+        T: Scalar,
+    {
+        T::NULLABLE
+    }
+}
+
+/// A path segment that must be a relation.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a column, not a relation",
+    label = "only the last segment of a path can name a column",
+    note = "every segment before the last must be a relation declared on the model"
+)]
+pub trait AsRelation: Copy {}
+
+impl<S, T, C> AsRelation for Relation<S, T, C> {}
+
+/// Follows a relation segment of a path.
+pub fn relation<R: AsRelation>(rel: &R) -> R {
+    *rel
+}
+
+/// Follows a relation segment of a path whose column is read directly.
+pub fn to_one<S, T, C: ToOne>(rel: &Relation<S, T, C>) -> Relation<S, T, C> {
+    *rel
+}
+
+/// A path segment that must be a column.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a relation, not a column",
+    label = "expected a column",
+    note = "name a column of the related model (`path.column`), or count its rows with `count(path)`"
+)]
+pub trait AsColumn: Copy {}
+
+impl<M, T> AsColumn for Column<M, T> {}
+
+/// Reads the column segment of a path.
+pub fn column<C: AsColumn>(column: &C) -> C {
+    *column
+}
+
+/// The relations of the model a relation leads to.
+pub fn relations_of<S, T: Model, C>(_: &Relation<S, T, C>) -> T::Relations {
+    T::RELATIONS
+}
+
+/// The columns of the model a relation leads to.
+pub fn columns_of<S, T: Model, C>(_: &Relation<S, T, C>) -> T::Columns {
+    T::COLUMNS
+}
+
+/// The last segment of an aggregate's path: a relation (its rows) or a
+/// column (its values).
+pub trait PathEnd: Copy {
+    /// The model the aggregate's `where` is read on.
+    type Model: Model;
+    /// Appends the relation to `hops`, or returns the column.
+    fn finish(self, hops: &mut Vec<RelationMeta>) -> Option<&'static str>;
+}
+
+impl<S, T: Model, C> PathEnd for Relation<S, T, C> {
+    type Model = T;
+    fn finish(self, hops: &mut Vec<RelationMeta>) -> Option<&'static str> {
+        hops.push(self.meta());
+        None
+    }
+}
+
+impl<M: Model, T> PathEnd for Column<M, T> {
+    type Model = M;
+    fn finish(self, _: &mut Vec<RelationMeta>) -> Option<&'static str> {
+        Some(self.name())
+    }
+}
+
+/// Reads the last segment of a `count` path: a relation or a column.
+pub fn path_end<E: PathEnd>(end: &E) -> E {
+    *end
+}
+
+/// The relations of the model an aggregate's `where` is read on.
+pub fn filter_scope<E: PathEnd>(_: &E) -> <E::Model as Model>::Relations {
+    E::Model::RELATIONS
+}
+
+/// Builds an aggregate over `hops` then `end`.
+pub fn agg<E: PathEnd>(
+    func: AggFn,
+    distinct: bool,
+    mut hops: Vec<RelationMeta>,
+    end: E,
+    filter: Option<Cond>,
+) -> Expr {
+    let column = end.finish(&mut hops);
+    Expr::Agg(Box::new(Agg {
+        func,
+        distinct,
+        hops,
+        column,
+        filter,
+    }))
+}
+
+/// The type of a column.
+pub fn witness<M, T>(_: &Column<M, T>) -> Witness<T> {
+    Witness::new()
+}
+
+/// The type of a column read through a to-one relation.
+pub fn through<S, T, C: ToOne, X: Scalar>(
+    _: &Relation<S, T, C>,
+    _: Witness<X>,
+) -> Witness<C::Through<X>> {
+    Witness::new()
+}
+
+/// `count(...)` is an `i64`.
+pub fn count() -> Witness<i64> {
+    Witness::new()
+}
+
+/// `exists(...)` is a `bool`.
+pub fn exists() -> Witness<bool> {
+    Witness::new()
+}
+
+/// `sum(path.column)` has the column's type without `Option`.
+pub fn sum<M, T>(_: &Column<M, T>) -> Witness<T::NonNull>
+where
+    T: Scalar,
+    T::NonNull: Numeric,
+{
+    Witness::new()
+}
+
+/// Whether `sum(path.column)` is cast to a floating point type.
+pub fn sum_is_float<M, T>(_: &Column<M, T>) -> bool
+where
+    T: Scalar,
+    T::NonNull: Numeric,
+{
+    <T::NonNull as Numeric>::FLOAT
+}
+
+/// `avg(path.column)` is an `Option<f64>`.
+pub fn avg<M, T>(_: &Column<M, T>) -> Witness<Option<f64>>
+where
+    T: Scalar,
+    T::NonNull: Numeric,
+{
+    Witness::new()
+}
+
+/// `min(path.column)` and `max(path.column)` are `Option` of the column's type.
+pub fn min_max<M, T: Scalar>(_: &Column<M, T>) -> Witness<Option<T::NonNull>> {
+    Witness::new()
+}
+
+/// A type a condition can be made of on its own.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a boolean, so it cannot be a condition on its own",
+    label = "not a boolean",
+    note = "compare it instead, such as `column = {{value}}` or `column is not null`"
+)]
+pub trait Boolean {}
+
+impl Boolean for bool {}
+impl Boolean for Option<bool> {}
+
+/// Checks that a value used as a condition is a boolean.
+pub fn boolean<T: Boolean>(_: &Witness<T>) {}
+
+/// A parameter type that may stand where a value of type `T` is expected.
+#[diagnostic::on_unimplemented(
+    message = "a parameter of type `{Self}` cannot stand for a value of type `{T}`",
+    label = "expected `{T}`, a reference to one, or `&str` for a `String`",
+    note = "a nullable column also takes the value itself, without `Some`"
+)]
+pub trait Fits<T> {}
+
+impl<T> Fits<T> for T {}
+impl<T> Fits<T> for &T {}
+impl Fits<String> for &str {}
+impl<T> Fits<Option<T>> for T {}
+impl<T> Fits<Option<T>> for &T {}
+impl<T> Fits<Option<T>> for Option<&T> {}
+impl Fits<Option<String>> for &str {}
+impl Fits<Option<String>> for Option<&str> {}
+
+/// Checks that a parameter fits the value it meets, and passes it on.
+pub fn fit<T, V: Fits<T>>(_: &Witness<T>, value: V) -> V {
+    value
+}
+
+/// How a row field is decoded: [`Plain`]ly, or as a [`Sum`] narrowed back
+/// to the column's type.
+pub trait Decoded<R: Row, K>: Sized {
+    fn decode(row: &R, index: usize) -> Result<Self, sqlx::Error>;
+}
+
+/// Decodes the value as sqlx does.
+pub enum Plain {}
+
+/// Decodes the 64-bit sum the SQL casts to, then narrows it.
+pub enum Sum {}
+
+impl<R, T> Decoded<R, Plain> for T
+where
+    R: Row,
+    T: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    usize: ColumnIndex<R>,
+{
+    fn decode(row: &R, index: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(index)
+    }
+}
+
+impl<R, T> Decoded<R, Sum> for T
+where
+    R: Row,
+    T: Numeric,
+    T::Wide: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    usize: ColumnIndex<R>,
+{
+    fn decode(row: &R, index: usize) -> Result<Self, sqlx::Error> {
+        let wide: T::Wide = row.try_get(index)?;
+        T::narrow(wide).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: index.to_string(),
+            source: format!("the sum does not fit in `{}`", std::any::type_name::<T>()).into(),
+        })
+    }
+}

@@ -1,0 +1,271 @@
+//! Running a query on sqlx: the per-site SQL cache, parameter binding, row
+//! decoding and the `tracing` span of each execution.
+
+use std::sync::OnceLock;
+
+use futures_core::stream::BoxStream;
+use sqlx::error::BoxDynError;
+use sqlx::{Arguments, Database, Encode, Executor, IntoArguments, Type};
+use tracing::Instrument;
+
+use crate::plan::Plan;
+use crate::sql::{self, DialectKind};
+
+/// A database fanless renders SQL for: [`sqlx::Postgres`], [`sqlx::Sqlite`]
+/// or [`sqlx::MySql`], each behind the cargo feature of the same name.
+pub trait Dialect: Database {
+    /// Which renderer the database takes.
+    #[doc(hidden)]
+    const KIND: DialectKind;
+}
+
+#[cfg(feature = "postgres")]
+impl Dialect for sqlx::Postgres {
+    const KIND: DialectKind = DialectKind::Postgres;
+}
+
+#[cfg(feature = "sqlite")]
+impl Dialect for sqlx::Sqlite {
+    const KIND: DialectKind = DialectKind::Sqlite;
+}
+
+#[cfg(feature = "mysql")]
+impl Dialect for sqlx::MySql {
+    const KIND: DialectKind = DialectKind::MySql;
+}
+
+/// The SQL of one `query!` site, rendered on first use per dialect.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct SqlCache([OnceLock<String>; 3]);
+
+impl SqlCache {
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Self([const { OnceLock::new() }; 3])
+    }
+
+    fn get(&'static self, kind: DialectKind, plan: impl FnOnce() -> Plan) -> &'static str {
+        let slot = match kind {
+            DialectKind::Postgres => &self.0[0],
+            DialectKind::Sqlite => &self.0[1],
+            DialectKind::MySql => &self.0[2],
+        };
+        slot.get_or_init(|| sql::render(&plan(), kind))
+    }
+}
+
+/// Builds a value from a result row, by column position.
+///
+/// `#[derive(Model)]` implements it for the model, and `query!` for the
+/// anonymous row type of each `select`.
+#[doc(hidden)]
+pub trait FromRow<R: sqlx::Row>: Sized {
+    fn from_row(row: &R) -> Result<Self, sqlx::Error>;
+}
+
+/// The parameters of a query, as a list `(first, (second, ()))` in the
+/// order they are written, which is the order they are rendered in.
+#[doc(hidden)]
+pub trait Args<'q, DB: Database>: Send {
+    fn add_to(self, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError>;
+}
+
+impl<'q, DB: Database> Args<'q, DB> for () {
+    fn add_to(self, _: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
+        Ok(())
+    }
+}
+
+impl<'q, DB, H, T> Args<'q, DB> for (H, T)
+where
+    DB: Database,
+    H: Encode<'q, DB> + Type<DB> + Send + 'q,
+    T: Args<'q, DB>,
+{
+    fn add_to(self, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
+        arguments.add(self.0)?;
+        self.1.add_to(arguments)
+    }
+}
+
+/// A query built by `query!` or `query_as!`, ready to run on any sqlx
+/// executor (a pool, a connection, a transaction) of a [`Dialect`].
+///
+/// Its SQL is rendered once per call site and dialect; values are always
+/// bound parameters.
+#[must_use = "a query does nothing until it is fetched"]
+pub struct Query<Raw, O, A, P> {
+    cache: &'static SqlCache,
+    plan: P,
+    args: A,
+    map: fn(Raw) -> O,
+}
+
+impl<Raw, O, A, P> Query<Raw, O, A, P>
+where
+    P: Fn() -> Plan,
+{
+    #[doc(hidden)]
+    pub fn new(cache: &'static SqlCache, plan: P, args: A, map: fn(Raw) -> O) -> Self {
+        Self {
+            cache,
+            plan,
+            args,
+            map,
+        }
+    }
+
+    /// The SQL this query runs on `DB`.
+    ///
+    /// ```
+    /// # use fanless::Model;
+    /// # #[derive(Model)]
+    /// # struct Store { #[model(primary_key)] id: i64, name: String }
+    /// let q = fanless::query!(from Store select name where id = {7_i64});
+    /// assert_eq!(
+    ///     q.sql::<sqlx::Sqlite>(),
+    ///     r#"SELECT t0."name" AS "name" FROM "store" AS t0 WHERE t0."id" = ?"#,
+    /// );
+    /// ```
+    pub fn sql<DB: Dialect>(&self) -> &'static str {
+        self.cache.get(DB::KIND, &self.plan)
+    }
+
+    /// Runs the query and collects every row.
+    pub async fn fetch_all<'q, 'c, E, DB>(self, executor: E) -> Result<Vec<O>, sqlx::Error>
+    where
+        DB: Dialect,
+        E: Executor<'c, Database = DB> + 'q,
+        A: Args<'q, DB>,
+        DB::Arguments<'q>: IntoArguments<'q, DB>,
+        Raw: FromRow<DB::Row> + Send + 'q,
+        O: Send + Unpin + 'q,
+    {
+        let (sql, span) = self.start::<DB>();
+        let query = self.into_sqlx(sql)?;
+        async move {
+            let rows = query.fetch_all(executor).await?;
+            tracing::Span::current().record("rows", rows.len());
+            Ok(rows)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Runs the query and returns its first row, or
+    /// [`sqlx::Error::RowNotFound`].
+    pub async fn fetch_one<'q, 'c, E, DB>(self, executor: E) -> Result<O, sqlx::Error>
+    where
+        DB: Dialect,
+        E: Executor<'c, Database = DB> + 'q,
+        A: Args<'q, DB>,
+        DB::Arguments<'q>: IntoArguments<'q, DB>,
+        Raw: FromRow<DB::Row> + Send + 'q,
+        O: Send + Unpin + 'q,
+    {
+        let (sql, span) = self.start::<DB>();
+        let query = self.into_sqlx(sql)?;
+        async move {
+            let row = query.fetch_one(executor).await?;
+            tracing::Span::current().record("rows", 1);
+            Ok(row)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Runs the query and returns its first row, if any.
+    pub async fn fetch_optional<'q, 'c, E, DB>(self, executor: E) -> Result<Option<O>, sqlx::Error>
+    where
+        DB: Dialect,
+        E: Executor<'c, Database = DB> + 'q,
+        A: Args<'q, DB>,
+        DB::Arguments<'q>: IntoArguments<'q, DB>,
+        Raw: FromRow<DB::Row> + Send + 'q,
+        O: Send + Unpin + 'q,
+    {
+        let (sql, span) = self.start::<DB>();
+        let query = self.into_sqlx(sql)?;
+        async move {
+            let row = query.fetch_optional(executor).await?;
+            tracing::Span::current().record("rows", usize::from(row.is_some()));
+            Ok(row)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Runs the query and streams its rows.
+    pub fn fetch<'q, 'c, E, DB>(self, executor: E) -> BoxStream<'q, Result<O, sqlx::Error>>
+    where
+        DB: Dialect,
+        E: Executor<'c, Database = DB> + 'q,
+        'c: 'q,
+        A: Args<'q, DB>,
+        DB::Arguments<'q>: IntoArguments<'q, DB>,
+        Raw: FromRow<DB::Row> + Send + 'q,
+        O: Send + Unpin + 'q,
+    {
+        let (sql, span) = self.start::<DB>();
+        let _entered = span.enter();
+        match self.into_sqlx(sql) {
+            Ok(query) => query.fetch(executor),
+            Err(error) => Box::pin(Once(Some(Err(error)))),
+        }
+    }
+
+    fn start<DB: Dialect>(&self) -> (&'static str, tracing::Span) {
+        let sql = self.sql::<DB>();
+        let span = tracing::debug_span!(
+            "fanless.query",
+            db.statement = sql,
+            rows = tracing::field::Empty
+        );
+        (sql, span)
+    }
+
+    /// The sqlx query: `sql` with the parameters bound, decoding each row.
+    #[allow(clippy::type_complexity)]
+    fn into_sqlx<'q, DB>(
+        self,
+        sql: &'static str,
+    ) -> Result<
+        sqlx::query::Map<
+            'q,
+            DB,
+            impl FnMut(DB::Row) -> Result<O, sqlx::Error> + Send + 'q,
+            DB::Arguments<'q>,
+        >,
+        sqlx::Error,
+    >
+    where
+        DB: Dialect,
+        A: Args<'q, DB>,
+        DB::Arguments<'q>: IntoArguments<'q, DB>,
+        Raw: FromRow<DB::Row> + Send + 'q,
+        O: Send + Unpin + 'q,
+    {
+        let mut arguments = DB::Arguments::default();
+        self.args
+            .add_to(&mut arguments)
+            .map_err(sqlx::Error::Encode)?;
+        let map = self.map;
+        Ok(sqlx::query_with(sql, arguments)
+            .try_map(move |row: DB::Row| Raw::from_row(&row).map(map)))
+    }
+}
+
+/// A stream of one item: the error of a query that could not be built.
+struct Once<T>(Option<T>);
+
+impl<T: Unpin> futures_core::Stream for Once<T> {
+    type Item = T;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<T>> {
+        std::task::Poll::Ready(self.0.take())
+    }
+}

@@ -1,0 +1,29 @@
+//! Relation aggregates on sqlx that cannot fall into the cartesian-product
+//! trap.
+//!
+//! `#[derive(Model)]` describes tables, columns and relations with their
+//! cardinality; [`query!`] is a small SQL-like language over those models in
+//! which an aggregate over a relation path (`count(departments.employees)`)
+//! compiles to its own subquery, never to a join shared with another to-many
+//! path. Queries run on sqlx against PostgreSQL, SQLite and MySQL/MariaDB and
+//! return typed rows.
+//!
+#![doc = include_str!("../../README.md")]
+#![warn(missing_docs)]
+
+extern crate self as fanless;
+
+mod exec;
+mod model;
+mod plan;
+mod sql;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use exec::{Dialect, Query};
+pub use fanless_macros::{query, query_as, Model};
+pub use model::{
+    Column, Many, Model, ModelMeta, Numeric, One, Optional, Relation, RelationMeta, Scalar, ToOne,
+};
+pub use sqlx;

@@ -1,0 +1,185 @@
+//! The query plan `query!` builds: what to select, filter and order, with
+//! every path resolved to relation metadata. SQL is rendered from it by the
+//! pure functions of [`crate::sql`].
+
+use crate::model::{ModelMeta, RelationMeta};
+
+/// One `query!`, resolved.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The model after `from`.
+    pub root: &'static ModelMeta,
+    /// The `select` list; `None` selects every column of the root model.
+    pub select: Option<Vec<Item>>,
+    /// The root `where`.
+    pub filter: Option<Cond>,
+    /// The `order by` keys.
+    pub order: Vec<Order>,
+    /// `limit`: an integer literal or a parameter.
+    pub limit: Option<Expr>,
+    /// `offset`: an integer literal or a parameter.
+    pub offset: Option<Expr>,
+}
+
+/// `expr as name`.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// The value.
+    pub expr: Expr,
+    /// The output column name (the alias, or the column's own name).
+    pub name: &'static str,
+}
+
+/// `expr [asc | desc]`.
+#[derive(Debug, Clone)]
+pub struct Order {
+    /// The key.
+    pub expr: Expr,
+    /// Whether `desc` was written.
+    pub desc: bool,
+    /// Whether the key can be `NULL`: every dialect then sorts `NULL` after
+    /// all values in ascending order, as PostgreSQL does.
+    pub nullable: bool,
+}
+
+/// A value in a query.
+#[derive(Debug, Clone)]
+pub enum Expr {
+    /// A column reached through zero or more relations.
+    Column(ColumnPath),
+    /// An aggregate over a relation path: always its own subquery.
+    Agg(Box<Agg>),
+    /// A bound parameter; parameters are numbered in the order they are
+    /// written, which is also the order in which they are rendered.
+    Param,
+    /// An integer literal.
+    Int(i64),
+    /// A floating point literal.
+    Float(f64),
+    /// `true` or `false`.
+    Bool(bool),
+    /// A `select` item referred to by its name (in `order by`).
+    Output(&'static str),
+}
+
+/// `rel.rel.column`.
+#[derive(Debug, Clone)]
+pub struct ColumnPath {
+    /// The relations followed from the scope's model.
+    pub hops: Vec<RelationMeta>,
+    /// The column of the last model, unquoted.
+    pub column: &'static str,
+}
+
+impl ColumnPath {
+    /// Whether the path goes through a to-many relation.
+    pub fn is_many(&self) -> bool {
+        self.hops.iter().any(|hop| hop.many)
+    }
+}
+
+/// `func([distinct] path[.column] [where cond])`.
+#[derive(Debug, Clone)]
+pub struct Agg {
+    /// The aggregate function.
+    pub func: AggFn,
+    /// Whether `distinct` was written.
+    pub distinct: bool,
+    /// The relations followed from the scope's model; never empty.
+    pub hops: Vec<RelationMeta>,
+    /// The aggregated column of the last model; `None` counts or tests rows.
+    pub column: Option<&'static str>,
+    /// The filter, over the last model of the path.
+    pub filter: Option<Cond>,
+}
+
+/// The aggregate functions, with what `sum` needs to decode as promised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggFn {
+    /// `count`: `BIGINT`, 0 when empty.
+    Count,
+    /// `sum`: cast to `BIGINT` (or `DOUBLE` if `float`), 0 when empty.
+    Sum {
+        /// Whether the summed column is a floating point type.
+        float: bool,
+    },
+    /// `avg`: `DOUBLE`, `NULL` when empty.
+    Avg,
+    /// `min`: the column's type, `NULL` when empty.
+    Min,
+    /// `max`: the column's type, `NULL` when empty.
+    Max,
+    /// `exists`: boolean.
+    Exists,
+}
+
+/// A condition.
+#[derive(Debug, Clone)]
+pub enum Cond {
+    /// `a op b`.
+    Cmp(Expr, CmpOp, Expr),
+    /// `a is [not] null`.
+    Null {
+        /// The tested value.
+        expr: Expr,
+        /// `is not null`.
+        negated: bool,
+    },
+    /// `a [not] in (b, c)`.
+    In {
+        /// The tested value.
+        expr: Expr,
+        /// The candidates.
+        list: Vec<Expr>,
+        /// `not in`.
+        negated: bool,
+    },
+    /// `a [not] like b`.
+    Like {
+        /// The tested value.
+        expr: Expr,
+        /// The pattern.
+        pattern: Expr,
+        /// `not like`.
+        negated: bool,
+    },
+    /// `not c`.
+    Not(Box<Cond>),
+    /// `a and b`.
+    And(Box<Cond>, Box<Cond>),
+    /// `a or b`.
+    Or(Box<Cond>, Box<Cond>),
+    /// A boolean value used as a condition: a boolean column or `exists(...)`.
+    Truth(Expr),
+}
+
+/// The comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `=`
+    Eq,
+    /// `!=` or `<>`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CmpOp {
+    /// The SQL spelling, the same in every dialect.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Self::Eq => "=",
+            Self::Ne => "<>",
+            Self::Lt => "<",
+            Self::Le => "<=",
+            Self::Gt => ">",
+            Self::Ge => ">=",
+        }
+    }
+}

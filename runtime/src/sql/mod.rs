@@ -1,0 +1,418 @@
+//! Rendering a [`Plan`] to SQL text: one shared walk, and per dialect the
+//! syntax that differs (quoting, placeholders, casts, `NULL` ordering).
+//!
+//! Every to-many aggregate becomes a correlated scalar subquery that joins
+//! its whole path inside, so no two to-many paths ever share a join. A
+//! condition over a to-many path becomes `EXISTS`, so filtering never
+//! repeats root rows. To-one paths become `LEFT JOIN`s of the scope they are
+//! read in.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use std::fmt::Write;
+
+use crate::model::RelationMeta;
+use crate::plan::{Agg, AggFn, ColumnPath, Cond, Expr, Plan};
+
+/// The SQL dialects fanless renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialectKind {
+    /// PostgreSQL.
+    Postgres,
+    /// SQLite.
+    Sqlite,
+    /// MySQL and MariaDB.
+    MySql,
+}
+
+impl DialectKind {
+    /// Every dialect, in the order of the per-site cache.
+    pub const ALL: [Self; 3] = [Self::Postgres, Self::Sqlite, Self::MySql];
+
+    fn syntax(self) -> &'static dyn Syntax {
+        match self {
+            Self::Postgres => &postgres::Postgres,
+            Self::Sqlite => &sqlite::Sqlite,
+            Self::MySql => &mysql::MySql,
+        }
+    }
+}
+
+/// What differs between dialects.
+trait Syntax {
+    /// Writes an identifier, quoted.
+    fn quote(&self, out: &mut String, ident: &str);
+    /// Writes the placeholder of the `n`th parameter (from 1).
+    fn placeholder(&self, out: &mut String, n: usize);
+    /// Writes `sum` of `arg`, 0 when empty, cast to the 64-bit integer or
+    /// double type the row decodes.
+    fn sum(&self, out: &mut String, arg: &str, float: bool);
+    /// Writes `avg` of `arg` as a double, `NULL` when empty.
+    fn avg(&self, out: &mut String, arg: &str);
+    /// Writes an `order by` key that sorts `NULL` last ascending and first
+    /// descending. `key` is the key as rendered.
+    fn nullable_order(&self, out: &mut String, key: &str, desc: bool);
+    /// The `LIMIT` that means none, for an `OFFSET` without `limit`.
+    fn no_limit(&self) -> &'static str;
+}
+
+/// Renders `plan` for `dialect`.
+pub fn render(plan: &Plan, dialect: DialectKind) -> String {
+    Renderer {
+        syntax: dialect.syntax(),
+        params: 0,
+        aliases: 0,
+    }
+    .query(plan)
+}
+
+/// The state of one rendering: parameters and table aliases are numbered in
+/// the order they are written.
+struct Renderer {
+    syntax: &'static dyn Syntax,
+    params: usize,
+    aliases: usize,
+}
+
+/// The table a condition or value is read from, and the to-one joins it
+/// needed so far, parents before children.
+struct Scope {
+    alias: String,
+    joins: Vec<Join>,
+}
+
+/// `LEFT JOIN target AS alias` for the to-one path `hops` of a scope.
+struct Join {
+    hops: Vec<&'static str>,
+    rel: RelationMeta,
+    alias: String,
+}
+
+impl Scope {
+    fn new(alias: String) -> Self {
+        Self {
+            alias,
+            joins: Vec::new(),
+        }
+    }
+
+    /// The alias that `hops` (a prefix of some path) reaches.
+    fn alias_of(&self, hops: &[&str]) -> &str {
+        if hops.is_empty() {
+            return &self.alias;
+        }
+        self.joins
+            .iter()
+            .find(|join| join.hops == hops)
+            .map_or(self.alias.as_str(), |join| &join.alias)
+    }
+}
+
+impl Renderer {
+    fn query(&mut self, plan: &Plan) -> String {
+        let mut scope = Scope::new(self.alias());
+        let mut select = String::new();
+        match &plan.select {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        select.push_str(", ");
+                    }
+                    let value = self.expr(&item.expr, &mut scope);
+                    select.push_str(&value);
+                    select.push_str(" AS ");
+                    self.syntax.quote(&mut select, item.name);
+                }
+            }
+            None => {
+                for (i, column) in plan.root.columns.iter().enumerate() {
+                    if i > 0 {
+                        select.push_str(", ");
+                    }
+                    self.column(&mut select, &scope.alias, column);
+                }
+            }
+        }
+        let filter = plan.filter.as_ref().map(|cond| self.cond(cond, &mut scope));
+        let mut order = String::new();
+        for (i, key) in plan.order.iter().enumerate() {
+            order.push_str(if i == 0 { " ORDER BY " } else { ", " });
+            let value = self.expr(&key.expr, &mut scope);
+            if key.nullable {
+                self.syntax.nullable_order(&mut order, &value, key.desc);
+            } else {
+                order.push_str(&value);
+                order.push_str(if key.desc { " DESC" } else { " ASC" });
+            }
+        }
+        let limit = plan.limit.as_ref().map(|e| self.expr(e, &mut scope));
+        let offset = plan.offset.as_ref().map(|e| self.expr(e, &mut scope));
+        if limit.is_some() || offset.is_some() {
+            let limit = limit.as_deref().unwrap_or(self.syntax.no_limit());
+            let _ = write!(order, " LIMIT {limit}");
+        }
+        if let Some(offset) = offset {
+            let _ = write!(order, " OFFSET {offset}");
+        }
+
+        let mut sql = format!("SELECT {select} FROM ");
+        self.from(&mut sql, plan.root.table, &scope);
+        if let Some(filter) = filter {
+            sql.push_str(" WHERE ");
+            sql.push_str(&filter);
+        }
+        sql.push_str(&order);
+        sql
+    }
+
+    fn alias(&mut self) -> String {
+        let alias = format!("t{}", self.aliases);
+        self.aliases += 1;
+        alias
+    }
+
+    fn column(&self, out: &mut String, alias: &str, column: &str) {
+        out.push_str(alias);
+        out.push('.');
+        self.syntax.quote(out, column);
+    }
+
+    /// `table AS alias`, then the scope's to-one joins.
+    fn from(&self, out: &mut String, table: &str, scope: &Scope) {
+        self.syntax.quote(out, table);
+        let _ = write!(out, " AS {}", scope.alias);
+        self.joins(out, scope);
+    }
+
+    fn joins(&self, out: &mut String, scope: &Scope) {
+        for join in &scope.joins {
+            let parent = scope.alias_of(&join.hops[..join.hops.len() - 1]);
+            out.push_str(" LEFT JOIN ");
+            self.syntax.quote(out, join.rel.target.table);
+            let _ = write!(out, " AS {} ON ", join.alias);
+            self.column(out, &join.alias, join.rel.target_key);
+            out.push_str(" = ");
+            self.column(out, parent, join.rel.source_key);
+        }
+    }
+
+    /// The alias of the last model of the to-one path `hops`, joining what
+    /// the scope has not joined yet.
+    fn join_to_one(&mut self, hops: &[RelationMeta], scope: &mut Scope) -> String {
+        debug_assert!(hops.iter().all(|hop| !hop.many), "to-many path in a join");
+        let names: Vec<&'static str> = hops.iter().map(|hop| hop.name).collect();
+        for (depth, rel) in hops.iter().enumerate() {
+            let prefix = &names[..=depth];
+            if !scope.joins.iter().any(|join| join.hops == prefix) {
+                let alias = self.alias();
+                scope.joins.push(Join {
+                    hops: prefix.to_vec(),
+                    rel: *rel,
+                    alias,
+                });
+            }
+        }
+        scope.alias_of(&names).to_owned()
+    }
+
+    /// The path `hops` from `alias` as one chain of inner joins:
+    /// `(from, correlation, alias of the last model)`.
+    fn chain(&mut self, hops: &[RelationMeta], alias: &str) -> (String, String, String) {
+        let mut from = String::new();
+        let mut correlation = String::new();
+        let mut previous = String::new();
+        for (depth, rel) in hops.iter().enumerate() {
+            let current = self.alias();
+            if depth == 0 {
+                self.syntax.quote(&mut from, rel.target.table);
+                let _ = write!(from, " AS {current}");
+                self.column(&mut correlation, &current, rel.target_key);
+                correlation.push_str(" = ");
+                self.column(&mut correlation, alias, rel.source_key);
+            } else {
+                from.push_str(" INNER JOIN ");
+                self.syntax.quote(&mut from, rel.target.table);
+                let _ = write!(from, " AS {current} ON ");
+                self.column(&mut from, &current, rel.target_key);
+                from.push_str(" = ");
+                self.column(&mut from, &previous, rel.source_key);
+            }
+            previous = current;
+        }
+        (from, correlation, previous)
+    }
+
+    fn expr(&mut self, expr: &Expr, scope: &mut Scope) -> String {
+        let mut out = String::new();
+        match expr {
+            Expr::Column(path) => {
+                let alias = self.join_to_one(&path.hops, scope);
+                self.column(&mut out, &alias, path.column);
+            }
+            Expr::Agg(agg) => out = self.agg(agg, scope),
+            Expr::Param => {
+                self.params += 1;
+                self.syntax.placeholder(&mut out, self.params);
+            }
+            Expr::Int(value) => out = value.to_string(),
+            Expr::Float(value) => out = format!("{value:?}"),
+            Expr::Bool(value) => out.push_str(if *value { "TRUE" } else { "FALSE" }),
+            Expr::Output(name) => self.syntax.quote(&mut out, name),
+        }
+        out
+    }
+
+    /// An aggregate as its own correlated subquery over its whole path.
+    fn agg(&mut self, agg: &Agg, scope: &Scope) -> String {
+        let (mut from, correlation, last) = self.chain(&agg.hops, &scope.alias);
+        let mut inner = Scope::new(last);
+        let filter = agg.filter.as_ref().map(|cond| self.cond(cond, &mut inner));
+        // The filter's to-one joins hang off the chain's last model.
+        self.joins(&mut from, &inner);
+        let mut condition = correlation;
+        if let Some(filter) = filter {
+            let _ = write!(condition, " AND {filter}");
+        }
+
+        let target = agg.hops.last().map(|hop| hop.target);
+        let mut arg = String::new();
+        if agg.distinct {
+            arg.push_str("DISTINCT ");
+        }
+        match (agg.column, target) {
+            (Some(column), _) => self.column(&mut arg, &inner.alias, column),
+            (None, Some(model)) if agg.distinct => {
+                self.column(&mut arg, &inner.alias, model.primary_key)
+            }
+            (None, _) => arg.push('*'),
+        }
+        let mut value = String::new();
+        match agg.func {
+            AggFn::Exists => {
+                return format!("EXISTS (SELECT 1 FROM {from} WHERE {condition})");
+            }
+            AggFn::Count => {
+                let _ = write!(value, "COUNT({arg})");
+            }
+            AggFn::Sum { float } => self.syntax.sum(&mut value, &arg, float),
+            AggFn::Avg => self.syntax.avg(&mut value, &arg),
+            AggFn::Min => {
+                let _ = write!(value, "MIN({arg})");
+            }
+            AggFn::Max => {
+                let _ = write!(value, "MAX({arg})");
+            }
+        }
+        format!("(SELECT {value} FROM {from} WHERE {condition})")
+    }
+
+    fn cond(&mut self, cond: &Cond, scope: &mut Scope) -> String {
+        match cond {
+            Cond::Not(inner) => format!("NOT ({})", self.cond(inner, scope)),
+            Cond::And(a, b) => {
+                let a = self.cond(a, scope);
+                let b = self.cond(b, scope);
+                format!("({a} AND {b})")
+            }
+            Cond::Or(a, b) => {
+                let a = self.cond(a, scope);
+                let b = self.cond(b, scope);
+                format!("({a} OR {b})")
+            }
+            atom => self.atom(atom, scope),
+        }
+    }
+
+    /// A condition without `and`/`or`/`not`. Each operand read through a
+    /// to-many path wraps the atom in `EXISTS` over that path, so the root
+    /// row matches once however many related rows do.
+    fn atom(&mut self, atom: &Cond, scope: &mut Scope) -> String {
+        let mut exists = Vec::new();
+        let body = match atom {
+            Cond::Cmp(a, op, b) => {
+                let a = self.operand(a, scope, &mut exists);
+                let b = self.operand(b, scope, &mut exists);
+                format!("{a} {} {b}", op.sql())
+            }
+            Cond::Null { expr, negated } => {
+                let expr = self.operand(expr, scope, &mut exists);
+                let not = if *negated { " NOT" } else { "" };
+                format!("{expr} IS{not} NULL")
+            }
+            Cond::In {
+                expr,
+                list,
+                negated,
+            } => {
+                let expr = self.operand(expr, scope, &mut exists);
+                let list: Vec<String> = list
+                    .iter()
+                    .map(|e| self.operand(e, scope, &mut exists))
+                    .collect();
+                let not = if *negated { " NOT" } else { "" };
+                format!("{expr}{not} IN ({})", list.join(", "))
+            }
+            Cond::Like {
+                expr,
+                pattern,
+                negated,
+            } => {
+                let expr = self.operand(expr, scope, &mut exists);
+                let pattern = self.operand(pattern, scope, &mut exists);
+                let not = if *negated { " NOT" } else { "" };
+                format!("{expr}{not} LIKE {pattern}")
+            }
+            Cond::Truth(expr) => self.operand(expr, scope, &mut exists),
+            Cond::Not(_) | Cond::And(..) | Cond::Or(..) => self.cond(atom, scope),
+        };
+        let mut out = String::new();
+        for (from, correlation) in &exists {
+            let _ = write!(out, "EXISTS (SELECT 1 FROM {from} WHERE {correlation} AND ");
+        }
+        out.push_str(&body);
+        out.push_str(&")".repeat(exists.len()));
+        out
+    }
+
+    /// An operand of an atom. A column through a to-many path is read from
+    /// a new `EXISTS` level pushed on `exists`.
+    fn operand(
+        &mut self,
+        expr: &Expr,
+        scope: &mut Scope,
+        exists: &mut Vec<(String, String)>,
+    ) -> String {
+        match expr {
+            Expr::Column(path) if path.is_many() => self.many_column(path, scope, exists),
+            _ => self.expr(expr, scope),
+        }
+    }
+
+    fn many_column(
+        &mut self,
+        path: &ColumnPath,
+        scope: &Scope,
+        exists: &mut Vec<(String, String)>,
+    ) -> String {
+        let (from, correlation, last) = self.chain(&path.hops, &scope.alias);
+        exists.push((from, correlation));
+        let mut out = String::new();
+        self.column(&mut out, &last, path.column);
+        out
+    }
+}
+
+/// Writes `ident` between `quote`s, doubling any `quote` inside. The derive
+/// already rejects such names; quoting stays total all the same.
+fn quote_with(out: &mut String, ident: &str, quote: char) {
+    out.push(quote);
+    for c in ident.chars() {
+        if c == quote {
+            out.push(quote);
+        }
+        out.push(c);
+    }
+    out.push(quote);
+}

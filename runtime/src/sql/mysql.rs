@@ -1,0 +1,37 @@
+//! MySQL and MariaDB: `` `quoted` `` identifiers, `?` placeholders, casts to
+//! `SIGNED`/`DOUBLE` where `SUM` and `AVG` return `DECIMAL`, an `IS NULL` key
+//! for PostgreSQL's `NULL` order, and a maximal `LIMIT` for a lone `OFFSET`.
+
+use std::fmt::Write;
+
+use super::Syntax;
+
+pub(super) struct MySql;
+
+impl Syntax for MySql {
+    fn quote(&self, out: &mut String, ident: &str) {
+        super::quote_with(out, ident, '`');
+    }
+
+    fn placeholder(&self, out: &mut String, _: usize) {
+        out.push('?');
+    }
+
+    fn sum(&self, out: &mut String, arg: &str, float: bool) {
+        let ty = if float { "DOUBLE" } else { "SIGNED" };
+        let _ = write!(out, "CAST(COALESCE(SUM({arg}), 0) AS {ty})");
+    }
+
+    fn avg(&self, out: &mut String, arg: &str) {
+        let _ = write!(out, "CAST(AVG({arg}) AS DOUBLE)");
+    }
+
+    fn nullable_order(&self, out: &mut String, key: &str, desc: bool) {
+        let order = if desc { "DESC" } else { "ASC" };
+        let _ = write!(out, "{key} IS NULL {order}, {key} {order}");
+    }
+
+    fn no_limit(&self) -> &'static str {
+        "18446744073709551615"
+    }
+}

@@ -1,0 +1,36 @@
+//! PostgreSQL: `"quoted"` identifiers, `$n` placeholders, and casts back to
+//! `BIGINT`/`DOUBLE PRECISION` where `SUM` and `AVG` return `NUMERIC`.
+
+use std::fmt::Write;
+
+use super::Syntax;
+
+pub(super) struct Postgres;
+
+impl Syntax for Postgres {
+    fn quote(&self, out: &mut String, ident: &str) {
+        super::quote_with(out, ident, '"');
+    }
+
+    fn placeholder(&self, out: &mut String, n: usize) {
+        let _ = write!(out, "${n}");
+    }
+
+    fn sum(&self, out: &mut String, arg: &str, float: bool) {
+        let ty = if float { "DOUBLE PRECISION" } else { "BIGINT" };
+        let _ = write!(out, "CAST(COALESCE(SUM({arg}), 0) AS {ty})");
+    }
+
+    fn avg(&self, out: &mut String, arg: &str) {
+        let _ = write!(out, "CAST(AVG({arg}) AS DOUBLE PRECISION)");
+    }
+
+    fn nullable_order(&self, out: &mut String, key: &str, desc: bool) {
+        // PostgreSQL's own order: NULL is larger than every value.
+        let _ = write!(out, "{key} {}", if desc { "DESC" } else { "ASC" });
+    }
+
+    fn no_limit(&self) -> &'static str {
+        "ALL"
+    }
+}

@@ -1,0 +1,315 @@
+//! Shared models, data and database connections of the integration suite.
+//!
+//! Every scenario runs on SQLite (embedded, in memory), and on PostgreSQL and
+//! MariaDB/MySQL when `FANLESS_PG_URL` and `FANLESS_MYSQL_URL` are set. With
+//! `FANLESS_REQUIRE_DBS=1` a missing URL or server is a failure, not a skip.
+//! Each test works in a schema (PostgreSQL) or database (MySQL) of its own,
+//! named after the test and the run, and drops it when done; leftovers of a
+//! killed run are dropped by later runs once they are an hour old.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use fanless::Model;
+use sqlx::{MySqlPool, PgPool, SqlitePool};
+
+pub mod data;
+
+/// A store: the root of the seed scenario.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "shop_store")]
+#[model(has_many(departments = Department))]
+#[model(has_many(products = Product))]
+#[model(has_many(orders = Order))]
+pub struct Store {
+    #[model(primary_key)]
+    pub id: i64,
+    pub name: String,
+}
+
+/// A department of a store.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "shop_department")]
+#[model(has_many(employees = Employee))]
+pub struct Department {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(belongs_to(Store))]
+    pub store_id: i64,
+    pub name: String,
+}
+
+/// An employee, with a nullable manager (a relation to the same model) and
+/// at most one badge.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "shop_employee")]
+#[model(has_many(reports = Employee, via = manager))]
+#[model(has_one(badge = Badge))]
+pub struct Employee {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(belongs_to(Department))]
+    pub department_id: i64,
+    #[model(belongs_to(manager = Employee))]
+    pub manager_id: Option<i64>,
+    pub name: String,
+    pub salary: i64,
+}
+
+/// A product of a store.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "shop_product")]
+pub struct Product {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(belongs_to(Store))]
+    pub store_id: i64,
+    pub name: String,
+    pub price: f64,
+    pub discontinued: bool,
+}
+
+/// The badge of an employee: the target of a `has_one`.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "shop_badge")]
+pub struct Badge {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(belongs_to(Employee))]
+    pub employee_id: i64,
+    pub code: String,
+}
+
+/// A table and columns named with SQL keywords.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "order")]
+pub struct Order {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(belongs_to(Store))]
+    pub store_id: Option<i64>,
+    #[model(column = "group")]
+    pub group_name: String,
+    pub r#select: i32,
+}
+
+/// A pool of one of the three databases.
+#[derive(Debug, Clone)]
+pub enum Db {
+    /// Embedded SQLite, in memory.
+    Sqlite(SqlitePool),
+    /// PostgreSQL, in a schema of the test's own.
+    Postgres(PgPool, String),
+    /// MySQL or MariaDB, in a database of the test's own.
+    MySql(MySqlPool, String),
+}
+
+/// Runs a `fanless` query on whichever database `db` is.
+#[macro_export]
+macro_rules! fetch_all {
+    ($db:expr, $query:expr) => {
+        match $db {
+            $crate::Db::Sqlite(pool) => $query.fetch_all(pool).await,
+            $crate::Db::Postgres(pool, _) => $query.fetch_all(pool).await,
+            $crate::Db::MySql(pool, _) => $query.fetch_all(pool).await,
+        }
+    };
+}
+
+/// Which database `db` is, for assertion messages.
+pub fn name(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite(_) => "sqlite",
+        Db::Postgres(..) => "postgres",
+        Db::MySql(..) => "mysql",
+    }
+}
+
+/// Connects to every database available, each isolated for `test`, and
+/// creates the schema of the models in each.
+pub async fn databases(test: &str) -> Vec<Db> {
+    let require = std::env::var("FANLESS_REQUIRE_DBS").is_ok_and(|v| v == "1");
+    let mut dbs = vec![Db::Sqlite(sqlite().await)];
+    match std::env::var("FANLESS_PG_URL") {
+        Ok(url) => dbs.push(postgres(&url, test).await),
+        Err(_) if require => panic!("FANLESS_REQUIRE_DBS=1 but FANLESS_PG_URL is not set"),
+        Err(_) => {}
+    }
+    match std::env::var("FANLESS_MYSQL_URL") {
+        Ok(url) => dbs.push(mysql(&url, test).await),
+        Err(_) if require => panic!("FANLESS_REQUIRE_DBS=1 but FANLESS_MYSQL_URL is not set"),
+        Err(_) => {}
+    }
+    for db in &dbs {
+        create_schema(db).await;
+    }
+    dbs
+}
+
+/// Drops what `databases` created on the servers.
+pub async fn drop_databases(dbs: Vec<Db>) {
+    for db in dbs {
+        match db {
+            Db::Sqlite(_) => {}
+            Db::Postgres(pool, schema) => {
+                exec_pg(
+                    &pool,
+                    &format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"),
+                )
+                .await;
+                pool.close().await;
+            }
+            Db::MySql(pool, database) => {
+                exec_mysql(&pool, &format!("DROP DATABASE IF EXISTS `{database}`")).await;
+                pool.close().await;
+            }
+        }
+    }
+}
+
+async fn sqlite() -> SqlitePool {
+    // One connection: every connection to `:memory:` is a database of its own.
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect("sqlite::memory:")
+        .await
+        .expect("open an in-memory SQLite database")
+}
+
+/// `fanless_<seconds since the epoch>_<pid>_<test>`: unique per run and
+/// test, and datable for the clean-up of killed runs.
+fn isolated_name(test: &str) -> String {
+    format!("fanless_{}_{}_{test}", now(), std::process::id())
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Whether `name` was made by `isolated_name` over an hour ago.
+fn is_stale(name: &str) -> bool {
+    name.strip_prefix("fanless_")
+        .and_then(|rest| rest.split('_').next())
+        .and_then(|secs| secs.parse::<u64>().ok())
+        .is_some_and(|secs| secs + 3600 < now())
+}
+
+async fn postgres(url: &str, test: &str) -> Db {
+    let admin = PgPool::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to PostgreSQL at FANLESS_PG_URL: {e}"));
+    let stale: Vec<String> = sqlx::query_scalar(
+        "SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 'fanless\\_%'",
+    )
+    .fetch_all(&admin)
+    .await
+    .expect("list schemas");
+    for schema in stale.iter().filter(|s| is_stale(s)) {
+        exec_pg(
+            &admin,
+            &format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"),
+        )
+        .await;
+    }
+    let schema = isolated_name(test);
+    exec_pg(&admin, &format!("CREATE SCHEMA \"{schema}\"")).await;
+    admin.close().await;
+    let options: sqlx::postgres::PgConnectOptions = url.parse().expect("a PostgreSQL URL");
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with(options.options([("search_path", schema.as_str())]))
+        .await
+        .expect("connect to PostgreSQL");
+    Db::Postgres(pool, schema)
+}
+
+async fn mysql(url: &str, test: &str) -> Db {
+    let admin = MySqlPool::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("connect to MySQL at FANLESS_MYSQL_URL: {e}"));
+    let stale: Vec<String> = sqlx::query_scalar(
+        "SELECT CAST(schema_name AS CHAR) FROM information_schema.schemata WHERE schema_name LIKE 'fanless\\_%'",
+    )
+    .fetch_all(&admin)
+    .await
+    .expect("list databases");
+    for database in stale.iter().filter(|s| is_stale(s)) {
+        exec_mysql(&admin, &format!("DROP DATABASE IF EXISTS `{database}`")).await;
+    }
+    let database = isolated_name(test);
+    exec_mysql(&admin, &format!("CREATE DATABASE `{database}`")).await;
+    admin.close().await;
+    let options: sqlx::mysql::MySqlConnectOptions = url.parse().expect("a MySQL URL");
+    let pool = sqlx::mysql::MySqlPoolOptions::new()
+        .max_connections(2)
+        .connect_with(options.database(&database))
+        .await
+        .expect("connect to MySQL");
+    Db::MySql(pool, database)
+}
+
+async fn exec_pg(pool: &PgPool, sql: &str) {
+    sqlx::raw_sql(sql)
+        .execute(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+async fn exec_mysql(pool: &MySqlPool, sql: &str) {
+    sqlx::raw_sql(sql)
+        .execute(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// Runs `sql` (one statement) on `db`.
+pub async fn execute(db: &Db, sql: &str) {
+    let result = match db {
+        Db::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(drop),
+        Db::Postgres(pool, _) => sqlx::raw_sql(sql).execute(pool).await.map(drop),
+        Db::MySql(pool, _) => sqlx::raw_sql(sql).execute(pool).await.map(drop),
+    };
+    result.unwrap_or_else(|e| panic!("{} rejected {sql}: {e}", name(db)));
+}
+
+/// The DDL of the test models, written per dialect from one template:
+/// `{bigint}`, `{text}`, `{double}`, `{bool}`, `{int}` and `"quoted"` names.
+const SCHEMA: &[&str] = &[
+    r#"CREATE TABLE "shop_store" ("id" {bigint} PRIMARY KEY, "name" {text} NOT NULL)"#,
+    r#"CREATE TABLE "shop_department" ("id" {bigint} PRIMARY KEY, "store_id" {bigint} NOT NULL REFERENCES "shop_store" ("id"), "name" {text} NOT NULL)"#,
+    r#"CREATE INDEX "shop_department_store_id" ON "shop_department" ("store_id")"#,
+    r#"CREATE TABLE "shop_employee" ("id" {bigint} PRIMARY KEY, "department_id" {bigint} NOT NULL REFERENCES "shop_department" ("id"), "manager_id" {bigint} NULL REFERENCES "shop_employee" ("id"), "name" {text} NOT NULL, "salary" {bigint} NOT NULL)"#,
+    r#"CREATE INDEX "shop_employee_department_id" ON "shop_employee" ("department_id")"#,
+    r#"CREATE INDEX "shop_employee_manager_id" ON "shop_employee" ("manager_id")"#,
+    r#"CREATE TABLE "shop_product" ("id" {bigint} PRIMARY KEY, "store_id" {bigint} NOT NULL REFERENCES "shop_store" ("id"), "name" {text} NOT NULL, "price" {double} NOT NULL, "discontinued" {bool} NOT NULL)"#,
+    r#"CREATE INDEX "shop_product_store_id" ON "shop_product" ("store_id")"#,
+    r#"CREATE TABLE "shop_badge" ("id" {bigint} PRIMARY KEY, "employee_id" {bigint} NOT NULL UNIQUE REFERENCES "shop_employee" ("id"), "code" {text} NOT NULL)"#,
+    r#"CREATE TABLE "order" ("id" {bigint} PRIMARY KEY, "store_id" {bigint} NULL REFERENCES "shop_store" ("id"), "group" {text} NOT NULL, "select" {int} NOT NULL)"#,
+    r#"CREATE INDEX "order_store_id" ON "order" ("store_id")"#,
+];
+
+/// `template` in `db`'s dialect.
+pub fn ddl(db: &Db, template: &str) -> String {
+    let (bigint, text, double, boolean, int) = match db {
+        Db::Sqlite(_) => ("INTEGER", "TEXT", "REAL", "BOOLEAN", "INTEGER"),
+        Db::Postgres(..) => ("BIGINT", "TEXT", "DOUBLE PRECISION", "BOOLEAN", "INTEGER"),
+        Db::MySql(..) => ("BIGINT", "VARCHAR(255)", "DOUBLE", "BOOLEAN", "INT"),
+    };
+    let sql = template
+        .replace("{bigint}", bigint)
+        .replace("{text}", text)
+        .replace("{double}", double)
+        .replace("{bool}", boolean)
+        .replace("{int}", int);
+    match db {
+        Db::MySql(..) => sql.replace('"', "`"),
+        _ => sql,
+    }
+}
+
+async fn create_schema(db: &Db) {
+    for template in SCHEMA {
+        execute(db, &ddl(db, template)).await;
+    }
+}

@@ -1,0 +1,1 @@
+//! trybuild cases of fanless: see `tests/ui.rs`.
