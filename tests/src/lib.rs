@@ -106,13 +106,14 @@ pub enum Db {
 /// Runs a `fanless` query on whichever database `db` is.
 #[macro_export]
 macro_rules! fetch_all {
-    ($db:expr, $query:expr) => {
+    ($db:expr, $query:expr) => {{
+        let query = $query;
         match $db {
-            $crate::Db::Sqlite(pool) => $query.fetch_all(pool).await,
-            $crate::Db::Postgres(pool, _) => $query.fetch_all(pool).await,
-            $crate::Db::MySql(pool, _) => $query.fetch_all(pool).await,
+            $crate::Db::Sqlite(pool) => query.fetch_all(pool).await,
+            $crate::Db::Postgres(pool, _) => query.fetch_all(pool).await,
+            $crate::Db::MySql(pool, _) => query.fetch_all(pool).await,
         }
-    };
+    }};
 }
 
 /// Which database `db` is, for assertion messages.
