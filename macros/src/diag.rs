@@ -37,7 +37,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
     candidates
         .into_iter()
         .map(|candidate| (distance(word, candidate), candidate))
-        .filter(|(d, candidate)| *d <= (candidate.len().max(word.len()) / 3).max(1))
+        .filter(|(d, candidate)| *d <= candidate.len().max(word.len()).div_ceil(3))
         .min()
         .map(|(_, candidate)| format!("; did you mean `{candidate}`"))
         .unwrap_or_default()

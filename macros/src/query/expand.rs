@@ -564,3 +564,48 @@ impl Gen<'_> {
 fn param_span(param: &syn::Expr) -> Span {
     syn::spanned::Spanned::span(param)
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    fn expansion(tokens: TokenStream) -> String {
+        let query: Query = syn::parse2(tokens).unwrap();
+        let mut cx = Ctxt::default();
+        let out = expand(&query, &mut cx).to_string();
+        assert!(cx.finish().is_ok());
+        out
+    }
+
+    #[test]
+    fn binds_parameters_in_the_order_they_are_rendered() {
+        let out = expansion(quote! {
+            from Store
+            select count(products where price > {first_param}) as n
+            where name = {second_param} or "third_param" = name
+            limit {fourth_param}
+        });
+        let args = &out[out.find("Query :: new").unwrap()..];
+        let positions: Vec<usize> = ["first_param", "second_param", "third_param", "fourth_param"]
+            .iter()
+            .map(|name| args.find(name).unwrap())
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{args}");
+    }
+
+    #[test]
+    fn checks_each_parameter_against_the_value_it_meets() {
+        let out = expansion(quote!(from Store where id = {key} and {other} = {third}));
+        assert_eq!(out.matches(":: fit (").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn walks_each_path_segment_once() {
+        let out = expansion(quote!(from Employee select department.store.name as store));
+        assert_eq!(out.matches(". department)").count(), 1, "{out}");
+        assert_eq!(out.matches(". store)").count(), 1, "{out}");
+        assert_eq!(out.matches(". name)").count(), 1, "{out}");
+    }
+}

@@ -197,6 +197,13 @@ impl Parse for Expr {
                 })),
                 syn::Lit::Str(lit) => Ok(Self::Lit(Lit::Str(lit))),
                 syn::Lit::Bool(lit) => Ok(Self::Lit(Lit::Bool(lit))),
+                syn::Lit::Char(lit) => Err(syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "a string takes double quotes in a query: `{:?}`",
+                        lit.value().to_string()
+                    ),
+                )),
                 other => Err(syn::Error::new(
                     other.span(),
                     "unsupported literal; write an integer, a float, a string or a boolean",
@@ -372,4 +379,127 @@ fn cmp_op(input: ParseStream<'_>) -> syn::Result<Option<CmpOp>> {
         return Ok(None);
     };
     Ok(Some(op))
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    fn parse(tokens: proc_macro2::TokenStream) -> syn::Result<Query> {
+        syn::parse2(tokens)
+    }
+
+    fn error(tokens: proc_macro2::TokenStream) -> String {
+        match parse(tokens) {
+            Ok(_) => panic!("parsed"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn parses_every_clause() {
+        let query = parse(quote! {
+            from crate::models::Store
+            select id, department.name as department, count(distinct products.name where price > {min}) as n
+            where name != "x" and (id in (1, {two}) or name like "a%")
+            order by n desc, id asc
+            limit {limit} offset 3
+        })
+        .unwrap();
+        assert_eq!(query.from.segments.len(), 3);
+        let items = query.select.unwrap();
+        let names: Vec<String> = items
+            .iter()
+            .map(|i| i.name().unwrap().to_string())
+            .collect();
+        assert_eq!(names, ["id", "department", "n"]);
+        let Expr::Agg(agg) = &items[2].expr else {
+            panic!("not an aggregate")
+        };
+        assert_eq!(agg.func, AggFn::Count);
+        assert!(agg.distinct.is_some() && agg.filter.is_some());
+        assert_eq!(agg.path.to_string(), "products.name");
+        assert!(matches!(query.filter, Some(Cond::And(..))));
+        assert_eq!(
+            query.order.iter().map(|o| o.desc).collect::<Vec<_>>(),
+            [true, false]
+        );
+        assert!(matches!(query.limit, Some(Expr::Param(_))));
+        assert!(matches!(query.offset, Some(Expr::Lit(Lit::Int { .. }))));
+    }
+
+    #[test]
+    fn and_binds_tighter_than_or() {
+        let query = parse(quote!(from Store where a or b and not c)).unwrap();
+        let Some(Cond::Or(left, right)) = query.filter else {
+            panic!("not an `or`")
+        };
+        assert!(matches!(*left, Cond::Truth(_)));
+        let Cond::And(_, not) = *right else {
+            panic!("not an `and`")
+        };
+        assert!(matches!(*not, Cond::Not(_)));
+    }
+
+    #[test]
+    fn parses_each_comparison() {
+        let ops = [
+            (quote!(=), CmpOp::Eq),
+            (quote!(!=), CmpOp::Ne),
+            (quote!(<>), CmpOp::Ne),
+            (quote!(<), CmpOp::Lt),
+            (quote!(<=), CmpOp::Le),
+            (quote!(>), CmpOp::Gt),
+            (quote!(>=), CmpOp::Ge),
+        ];
+        for (tokens, op) in ops {
+            let query = parse(quote!(from Store where id #tokens 1)).unwrap();
+            assert!(
+                matches!(query.filter, Some(Cond::Cmp(_, found, _)) if found == op),
+                "{tokens}"
+            );
+        }
+        let query = parse(quote!(from Store where name is not null and price > -2.5)).unwrap();
+        let Some(Cond::And(null, cmp)) = query.filter else {
+            panic!("not an `and`")
+        };
+        assert!(matches!(*null, Cond::Null { negated: true, .. }));
+        assert!(matches!(
+            *cmp,
+            Cond::Cmp(_, _, Expr::Lit(Lit::Float { negative: true, .. }))
+        ));
+    }
+
+    #[test]
+    fn raw_identifiers_are_columns_not_keywords() {
+        let query = parse(quote!(from Order select r#group, r#select order by r#group)).unwrap();
+        assert_eq!(query.select.unwrap().len(), 2);
+    }
+
+    #[test]
+    fn reports_what_was_expected() {
+        assert_eq!(
+            error(quote!(from Store where id == 1)),
+            "use `=` to compare in a query"
+        );
+        assert_eq!(
+            error(quote!(from Store select cnt(products) as n)),
+            "unknown aggregate `cnt`; expected `count`, `sum`, `avg`, `min`, `max` or `exists`; did you mean `count`"
+        );
+        assert_eq!(
+            error(quote!(from Store select id name)),
+            "expected `,`, `where`, `order by`, `limit`, `offset` or the end of the query"
+        );
+        assert_eq!(
+            error(quote!(from Store where id not = 1)),
+            "expected `in` or `like` after `not`"
+        );
+        assert_eq!(error(quote!(select id)), "expected `from`");
+        assert_eq!(
+            error(quote!(from Store where name = 'x')),
+            "a string takes double quotes in a query: `\"x\"`"
+        );
+    }
 }

@@ -416,3 +416,6 @@ fn quote_with(out: &mut String, ident: &str, quote: char) {
     }
     out.push(quote);
 }
+
+#[cfg(test)]
+mod tests;

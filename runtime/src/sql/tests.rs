@@ -1,0 +1,302 @@
+//! Snapshots of the SQL of each query shape, in every dialect.
+
+use super::*;
+use crate::model::ModelMeta;
+use crate::plan::{AggFn, CmpOp, Item, Order};
+
+static STORE: ModelMeta = ModelMeta {
+    name: "Store",
+    table: "shop_store",
+    columns: &["id", "name"],
+    primary_key: "id",
+};
+static DEPARTMENT: ModelMeta = ModelMeta {
+    name: "Department",
+    table: "shop_department",
+    columns: &["id", "store_id", "name"],
+    primary_key: "id",
+};
+static EMPLOYEE: ModelMeta = ModelMeta {
+    name: "Employee",
+    table: "shop_employee",
+    columns: &["id", "department_id", "manager_id", "name", "salary"],
+    primary_key: "id",
+};
+static PRODUCT: ModelMeta = ModelMeta {
+    name: "Product",
+    table: "shop_product",
+    columns: &["id", "store_id", "name", "price", "discontinued"],
+    primary_key: "id",
+};
+static ORDER: ModelMeta = ModelMeta {
+    name: "Order",
+    table: "order",
+    columns: &["id", "store_id", "group"],
+    primary_key: "id",
+};
+
+/// `source.many_name` reversed from `target.fk -> source.pk`.
+fn has_many(
+    name: &'static str,
+    source: &'static ModelMeta,
+    target: &'static ModelMeta,
+    fk: &'static str,
+) -> RelationMeta {
+    RelationMeta {
+        name,
+        source,
+        target,
+        source_key: source.primary_key,
+        target_key: fk,
+        many: true,
+    }
+}
+
+fn belongs_to(
+    name: &'static str,
+    source: &'static ModelMeta,
+    target: &'static ModelMeta,
+    fk: &'static str,
+) -> RelationMeta {
+    RelationMeta {
+        name,
+        source,
+        target,
+        source_key: fk,
+        target_key: target.primary_key,
+        many: false,
+    }
+}
+
+fn departments() -> RelationMeta {
+    has_many("departments", &STORE, &DEPARTMENT, "store_id")
+}
+fn employees() -> RelationMeta {
+    has_many("employees", &DEPARTMENT, &EMPLOYEE, "department_id")
+}
+fn products() -> RelationMeta {
+    has_many("products", &STORE, &PRODUCT, "store_id")
+}
+fn department() -> RelationMeta {
+    belongs_to("department", &EMPLOYEE, &DEPARTMENT, "department_id")
+}
+fn store() -> RelationMeta {
+    belongs_to("store", &DEPARTMENT, &STORE, "store_id")
+}
+fn manager() -> RelationMeta {
+    belongs_to("manager", &EMPLOYEE, &EMPLOYEE, "manager_id")
+}
+
+fn column(hops: Vec<RelationMeta>, column: &'static str) -> Expr {
+    Expr::Column(ColumnPath { hops, column })
+}
+
+fn agg(
+    func: AggFn,
+    hops: Vec<RelationMeta>,
+    column: Option<&'static str>,
+    filter: Option<Cond>,
+) -> Expr {
+    Expr::Agg(Box::new(Agg {
+        func,
+        distinct: false,
+        hops,
+        column,
+        filter,
+    }))
+}
+
+fn plan(root: &'static ModelMeta) -> Plan {
+    Plan {
+        root,
+        select: None,
+        filter: None,
+        order: Vec::new(),
+        limit: None,
+        offset: None,
+    }
+}
+
+fn item(name: &'static str, expr: Expr) -> Item {
+    Item { expr, name }
+}
+
+/// The plan in every dialect, one per line.
+fn all(plan: &Plan) -> String {
+    DialectKind::ALL
+        .iter()
+        .map(|&dialect| format!("{dialect:?}: {}\n", render(plan, dialect)))
+        .collect()
+}
+
+#[test]
+fn model_rows_with_a_parameter() {
+    let mut plan = plan(&STORE);
+    plan.filter = Some(Cond::Cmp(column(vec![], "id"), CmpOp::Eq, Expr::Param));
+    insta::assert_snapshot!(all(&plan));
+}
+
+#[test]
+fn the_design_query() {
+    let mut plan = plan(&STORE);
+    plan.select = Some(vec![
+        item("id", column(vec![], "id")),
+        item(
+            "total_employees",
+            agg(AggFn::Count, vec![departments(), employees()], None, None),
+        ),
+        item(
+            "total_products",
+            agg(AggFn::Count, vec![products()], None, None),
+        ),
+        item(
+            "expensive",
+            agg(
+                AggFn::Count,
+                vec![products()],
+                None,
+                Some(Cond::Cmp(column(vec![], "price"), CmpOp::Gt, Expr::Param)),
+            ),
+        ),
+        item(
+            "avg_price",
+            agg(AggFn::Avg, vec![products()], Some("price"), None),
+        ),
+        item(
+            "total",
+            agg(
+                AggFn::Sum { float: true },
+                vec![products()],
+                Some("price"),
+                None,
+            ),
+        ),
+        item(
+            "payroll",
+            agg(
+                AggFn::Sum { float: false },
+                vec![departments(), employees()],
+                Some("salary"),
+                None,
+            ),
+        ),
+        item(
+            "top",
+            agg(
+                AggFn::Max,
+                vec![departments(), employees()],
+                Some("salary"),
+                None,
+            ),
+        ),
+        item(
+            "has_discontinued",
+            agg(
+                AggFn::Exists,
+                vec![products()],
+                None,
+                Some(Cond::Truth(column(vec![], "discontinued"))),
+            ),
+        ),
+    ]);
+    plan.filter = Some(Cond::Cmp(column(vec![], "name"), CmpOp::Ne, Expr::Param));
+    plan.order = vec![
+        Order {
+            expr: Expr::Output("total_products"),
+            desc: true,
+            nullable: false,
+        },
+        Order {
+            expr: Expr::Output("id"),
+            desc: false,
+            nullable: false,
+        },
+    ];
+    plan.limit = Some(Expr::Param);
+    insta::assert_snapshot!(all(&plan));
+}
+
+#[test]
+fn to_one_paths_share_their_joins_and_sort_null_last() {
+    let mut plan = plan(&EMPLOYEE);
+    plan.select = Some(vec![
+        item("department", column(vec![department()], "name")),
+        item("store", column(vec![department(), store()], "name")),
+        item("manager", column(vec![manager()], "name")),
+    ]);
+    plan.order = vec![Order {
+        expr: Expr::Output("manager"),
+        desc: false,
+        nullable: true,
+    }];
+    insta::assert_snapshot!(all(&plan));
+}
+
+#[test]
+fn conditions_over_to_many_paths_become_exists() {
+    let mut plan = plan(&STORE);
+    plan.select = Some(vec![item("id", column(vec![], "id"))]);
+    plan.filter = Some(Cond::Or(
+        Box::new(Cond::Cmp(
+            column(vec![products()], "price"),
+            CmpOp::Gt,
+            Expr::Float(10.5),
+        )),
+        Box::new(Cond::And(
+            Box::new(Cond::Like {
+                expr: column(vec![departments(), employees()], "name"),
+                pattern: Expr::Param,
+                negated: false,
+            }),
+            Box::new(Cond::Not(Box::new(Cond::In {
+                expr: column(vec![], "id"),
+                list: vec![Expr::Int(1), Expr::Param],
+                negated: false,
+            }))),
+        )),
+    ));
+    insta::assert_snapshot!(all(&plan));
+}
+
+#[test]
+fn aggregates_after_to_one_hops_with_joined_filters() {
+    let mut plan = plan(&EMPLOYEE);
+    plan.select = Some(vec![item(
+        "store_value",
+        agg(
+            AggFn::Sum { float: true },
+            vec![department(), store(), products()],
+            Some("price"),
+            Some(Cond::Null {
+                expr: column(vec![store()], "name"),
+                negated: true,
+            }),
+        ),
+    )]);
+    plan.order = vec![Order {
+        expr: agg(
+            AggFn::Min,
+            vec![department(), employees()],
+            Some("salary"),
+            None,
+        ),
+        desc: true,
+        nullable: true,
+    }];
+    insta::assert_snapshot!(all(&plan));
+}
+
+#[test]
+fn keyword_names_are_quoted_and_offset_stands_alone() {
+    let mut plan = plan(&ORDER);
+    plan.select = Some(vec![item("group", column(vec![], "group"))]);
+    plan.offset = Some(Expr::Int(5));
+    insta::assert_snapshot!(all(&plan));
+}
+
+#[test]
+fn identifiers_are_quoted_whatever_they_hold() {
+    let mut out = String::new();
+    quote_with(&mut out, "we\"ird", '"');
+    assert_eq!(out, "\"we\"\"ird\"");
+}
