@@ -1,7 +1,8 @@
 //! The path generated code reaches the runtime through.
 
-use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::Ident;
 
 /// `::fanless::__private`. A type of its own rather than a `TokenStream`,
 /// so that `quote!` repetitions take it as one value, not as tokens to zip.
@@ -12,4 +13,19 @@ impl ToTokens for Private {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         tokens.extend(quote!(::fanless::__private));
     }
+}
+
+impl Private {
+    /// The path with every token at `span`, so that an error about a call
+    /// through it points at the user's token.
+    pub fn at(self, span: Span) -> TokenStream {
+        quote_spanned!(span=> ::fanless::__private)
+    }
+}
+
+/// `local` (a hygienic local of the expansion) located at `span`: it still
+/// resolves to the same binding, but errors about it point at the user's
+/// token.
+pub fn located(local: &Ident, span: Span) -> Ident {
+    Ident::new(&local.to_string(), local.span().located_at(span))
 }

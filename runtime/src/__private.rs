@@ -1,13 +1,13 @@
 //! The only path generated code uses. Not a public API: anything here may
 //! change in any release.
 
-use std::marker::PhantomData;
+pub use std::marker::PhantomData;
 
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
 pub use crate::exec::{Args, FromRow, Query, SqlCache};
 pub use crate::model::{
-    Column, Many, Model, Numeric, One, Optional, Relation, RelationMeta, Scalar, ToOne,
+    Card, Column, Many, Model, Numeric, One, Optional, Relation, RelationMeta, Scalar, ToOne,
 };
 pub use crate::plan::{Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Order, Plan};
 pub use crate::sql::DialectKind;
@@ -46,18 +46,34 @@ impl<T> Witness<T> {
     label = "only the last segment of a path can name a column",
     note = "every segment before the last must be a relation declared on the model"
 )]
-pub trait AsRelation: Copy {}
+pub trait AsRelation: Copy {
+    /// [`One`], [`Optional`] or [`Many`].
+    type Card: Card;
+}
 
-impl<S, T, C> AsRelation for Relation<S, T, C> {}
+impl<S, T, C: Card> AsRelation for Relation<S, T, C> {
+    type Card = C;
+}
 
 /// Follows a relation segment of a path.
 pub fn relation<R: AsRelation>(rel: &R) -> R {
     *rel
 }
 
-/// Follows a relation segment of a path whose column is read directly.
-pub fn to_one<S, T, C: ToOne>(rel: &Relation<S, T, C>) -> Relation<S, T, C> {
+/// Follows a relation segment of a path whose column is read directly: it
+/// must lead to one row at most.
+pub fn to_one<R>(rel: &R) -> R
+where
+    R: AsRelation,
+    R::Card: ToOne,
+{
     *rel
+}
+
+/// Builds the function from the row struct to what a query returns, once
+/// the row's field types are pinned.
+pub fn map_of<R, O>(_: PhantomData<R>, map: fn(R) -> O) -> fn(R) -> O {
+    map
 }
 
 /// A path segment that must be a column.
@@ -142,8 +158,9 @@ pub fn witness<M, T>(_: &Column<M, T>) -> Witness<T> {
     Witness::new()
 }
 
-/// The type of a column read through a to-one relation.
-pub fn through<S, T, C: ToOne, X: Scalar>(
+/// The type of a column read through a relation (a to-one one, as
+/// [`to_one`] checks).
+pub fn through<S, T, C: Card, X: Scalar>(
     _: &Relation<S, T, C>,
     _: Witness<X>,
 ) -> Witness<C::Through<X>> {
@@ -160,30 +177,38 @@ pub fn exists() -> Witness<bool> {
     Witness::new()
 }
 
-/// `sum(path.column)` has the column's type without `Option`.
-pub fn sum<M, T>(_: &Column<M, T>) -> Witness<T::NonNull>
+/// A column `sum` and `avg` accept: one of a [`Numeric`] type, or `Option`
+/// of one.
+#[diagnostic::on_unimplemented(
+    message = "`sum` and `avg` need a numeric column, and this one is `{Self}`",
+    label = "not a numeric column",
+    note = "numeric column types are `i16`, `i32`, `i64`, `f32` and `f64`, or `Option` of one"
+)]
+pub trait NumericColumn {
+    /// The column's type without `Option`: the type of its sum.
+    type Sum: Numeric;
+}
+
+impl<M, T> NumericColumn for Column<M, T>
 where
     T: Scalar,
     T::NonNull: Numeric,
 {
+    type Sum = T::NonNull;
+}
+
+/// `sum(path.column)` has the column's type without `Option`.
+pub fn sum<C: NumericColumn>(_: C) -> Witness<C::Sum> {
     Witness::new()
 }
 
 /// Whether `sum(path.column)` is cast to a floating point type.
-pub fn sum_is_float<M, T>(_: &Column<M, T>) -> bool
-where
-    T: Scalar,
-    T::NonNull: Numeric,
-{
-    <T::NonNull as Numeric>::FLOAT
+pub fn sum_is_float<C: NumericColumn>(_: C) -> bool {
+    <C::Sum as Numeric>::FLOAT
 }
 
 /// `avg(path.column)` is an `Option<f64>`.
-pub fn avg<M, T>(_: &Column<M, T>) -> Witness<Option<f64>>
-where
-    T: Scalar,
-    T::NonNull: Numeric,
-{
+pub fn avg<C: NumericColumn>(_: C) -> Witness<Option<f64>> {
     Witness::new()
 }
 
@@ -192,19 +217,19 @@ pub fn min_max<M, T: Scalar>(_: &Column<M, T>) -> Witness<Option<T::NonNull>> {
     Witness::new()
 }
 
-/// A type a condition can be made of on its own.
+/// A column that can be a condition on its own.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a boolean, so it cannot be a condition on its own",
+    message = "`{Self}` is not a boolean column, so it cannot be a condition on its own",
     label = "not a boolean",
     note = "compare it instead, such as `column = {{value}}` or `column is not null`"
 )]
-pub trait Boolean {}
+pub trait BooleanColumn {}
 
-impl Boolean for bool {}
-impl Boolean for Option<bool> {}
+impl<M> BooleanColumn for Column<M, bool> {}
+impl<M> BooleanColumn for Column<M, Option<bool>> {}
 
-/// Checks that a value used as a condition is a boolean.
-pub fn boolean<T: Boolean>(_: &Witness<T>) {}
+/// Checks that a column used as a condition is a boolean.
+pub fn boolean<C: BooleanColumn>(_: C) {}
 
 /// A parameter type that may stand where a value of type `T` is expected.
 #[diagnostic::on_unimplemented(

@@ -24,6 +24,7 @@ pub mod __private;
 pub use exec::{Dialect, Query};
 pub use fanless_macros::{query, query_as, Model};
 pub use model::{
-    Column, Many, Model, ModelMeta, Numeric, One, Optional, Relation, RelationMeta, Scalar, ToOne,
+    Card, Column, Many, Model, ModelMeta, Numeric, One, Optional, Relation, RelationMeta, Scalar,
+    ToOne,
 };
 pub use sqlx;

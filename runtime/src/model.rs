@@ -11,6 +11,11 @@ use std::ops::Deref;
 /// consts hold one typed value per column and per relation, so that `query!`
 /// can resolve a path such as `departments.employees` with plain field
 /// accesses, and rustc reports a misspelt name on the token that carries it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a model",
+    label = "not a model",
+    note = "derive it: `#[derive(fanless::Model)]`"
+)]
 pub trait Model: Sized + 'static {
     /// One [`Column`] field per struct field (`StoreColumns`).
     type Columns: 'static;
@@ -44,10 +49,14 @@ pub struct ModelMeta {
     pub primary_key: &'static str,
 }
 
+/// Ties a metadata value to types it never holds, keeping it `Copy`,
+/// `Send` and `Sync` whatever they are.
+type Marker<T> = PhantomData<fn() -> T>;
+
 /// A column of model `M` whose Rust type is `T`.
 pub struct Column<M, T> {
     name: &'static str,
-    marker: PhantomData<fn() -> (M, T)>,
+    marker: Marker<(M, T)>,
 }
 
 impl<M, T> Column<M, T> {
@@ -83,7 +92,7 @@ impl<M, T> fmt::Debug for Column<M, T> {
 /// [`Optional`] or [`Many`].
 pub struct Relation<S, T, C> {
     meta: RelationMeta,
-    marker: PhantomData<fn() -> (S, T, C)>,
+    marker: Marker<(S, T, C)>,
 }
 
 impl<S, T, C> Relation<S, T, C> {
@@ -93,10 +102,15 @@ impl<S, T, C> Relation<S, T, C> {
     }
 }
 
-impl<S: Model, T: Model, C: ToOne> Relation<S, T, C> {
+impl<S, T, C> Relation<S, T, C> {
     // #[model(belongs_to(Target))] on `target_id`: `target.pk = source.target_id`
     #[doc(hidden)]
-    pub const fn belongs_to(name: &'static str, foreign_key: &'static str) -> Self {
+    pub const fn belongs_to(name: &'static str, foreign_key: &'static str) -> Self
+    where
+        S: Model,
+        T: Model,
+        C: ToOne,
+    {
         Self {
             meta: RelationMeta {
                 name,
@@ -193,23 +207,35 @@ pub enum Many {}
     label = "to-many relation",
     note = "aggregate over the path instead, such as `count(...)`, `min(...)` or `max(...)`: each aggregate becomes its own subquery"
 )]
-pub trait ToOne: sealed::Sealed {
-    /// The type a column of type `T` has when read through this relation.
+pub trait ToOne: Card {}
+
+impl ToOne for One {}
+impl ToOne for Optional {}
+
+/// A cardinality: [`One`], [`Optional`] or [`Many`].
+pub trait Card: sealed::Sealed {
+    /// The type a column of type `T` has when read through a relation of
+    /// this cardinality (for a to-many one, the type of each value).
     type Through<T: Scalar>;
 }
 
-impl ToOne for One {
+impl Card for One {
     type Through<T: Scalar> = T;
 }
 
-impl ToOne for Optional {
+impl Card for Optional {
     type Through<T: Scalar> = Option<T::NonNull>;
+}
+
+impl Card for Many {
+    type Through<T: Scalar> = T;
 }
 
 mod sealed {
     pub trait Sealed {}
     impl Sealed for super::One {}
     impl Sealed for super::Optional {}
+    impl Sealed for super::Many {}
 }
 
 /// A column type, and its form without `NULL`.

@@ -68,6 +68,9 @@ impl StructAttrs {
 
 impl InverseAttr {
     fn parse(meta: &ParseNestedMeta<'_>, key: Ident, many: bool) -> syn::Result<Self> {
+        let needs =
+            format!("`{key}` needs the relation's name and target model: `{key}(name = Target)`");
+        require_nested(meta, &needs)?;
         let mut relation: Option<(Ident, Path)> = None;
         let mut via = None;
         meta.parse_nested_meta(|inner| {
@@ -78,16 +81,17 @@ impl InverseAttr {
                 return Err(inner.error(format!(
                     "`{key}` declares one relation; write a second `{key}(...)` for `{name}`"
                 )));
+            } else if !inner.input.peek(syn::Token![=]) {
+                let relation = crate::model::ir::snake_case(&name.to_string());
+                return Err(inner.error(format!(
+                    "`{key}` needs a name for the relation: `{key}({relation}s = {name})`"
+                )));
             } else {
                 relation = Some((name, inner.value()?.parse()?));
             }
             Ok(())
         })?;
-        let (name, target) = relation.ok_or_else(|| {
-            meta.error(format!(
-                "`{key}` needs the relation's name and target model: `{key}(name = Target)`"
-            ))
-        })?;
+        let (name, target) = relation.ok_or_else(|| meta.error(needs))?;
         Ok(Self {
             many,
             name,
@@ -127,6 +131,8 @@ impl FieldAttrs {
 
 impl BelongsToAttr {
     fn parse(meta: &ParseNestedMeta<'_>) -> syn::Result<Self> {
+        let needs = "`belongs_to` needs the target model: `belongs_to(Store)`";
+        require_nested(meta, needs)?;
         let mut out = None;
         meta.parse_nested_meta(|inner| {
             if out.is_some() {
@@ -148,6 +154,21 @@ impl BelongsToAttr {
         })?;
         out.ok_or_else(|| meta.error("`belongs_to` needs the target model: `belongs_to(Store)`"))
     }
+}
+
+/// Fails with `message` on the key unless it is followed by non-empty
+/// parentheses.
+fn require_nested(meta: &ParseNestedMeta<'_>, message: &str) -> syn::Result<()> {
+    let input = meta.input.fork();
+    let content;
+    let empty = input.peek(syn::token::Paren) && {
+        syn::parenthesized!(content in input);
+        content.is_empty()
+    };
+    if empty || !meta.input.peek(syn::token::Paren) {
+        return Err(syn::Error::new_spanned(&meta.path, message));
+    }
+    Ok(())
 }
 
 fn model_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {

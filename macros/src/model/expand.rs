@@ -45,7 +45,12 @@ pub fn expand(model: &Model) -> TokenStream {
             let name = &rel.name;
             let name_str = name.to_string();
             let foreign_key = names[rel.column];
-            quote!(#name: #fl::Relation::belongs_to(#name_str, #foreign_key))
+            let target = &rel.target;
+            let span = syn::spanned::Spanned::span(target);
+            let fl = fl.at(span);
+            let constructor =
+                quote_spanned!(span=> #fl::Relation::<#ident, #target, _>::belongs_to);
+            quote!(#name: #constructor(#name_str, #foreign_key))
         })
         .collect();
     let belongs_to_names: Vec<&Ident> = model.belongs_to.iter().map(|rel| &rel.name).collect();

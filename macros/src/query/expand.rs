@@ -14,7 +14,7 @@ use syn::Ident;
 
 use super::ir::{Agg, AggFn, CmpOp, Cond, Expr, Lit, Path, Query};
 use crate::diag::Ctxt;
-use crate::private::Private;
+use crate::private::{located, Private};
 
 pub fn expand(query: &Query, cx: &mut Ctxt) -> TokenStream {
     let mut gen = Gen {
@@ -181,7 +181,6 @@ impl Gen<'_> {
             })
             .collect();
         let indexes = 0..fields.len();
-        let infer = fields.iter().map(|_| quote!(_));
         let witnesses = fields.iter().map(|f| &f.witness);
         let map = match as_type {
             Some(as_type) => {
@@ -209,12 +208,13 @@ impl Gen<'_> {
                 }
             }
 
-            fn __fanless_pin<#(#types,)* __O>(
-                _: &fn(__FanlessRow<#(#types),*>) -> __O,
+            #[allow(clippy::too_many_arguments)]
+            fn __fanless_pin<#(#types),*>(
                 #(_: #fl::Witness<#types>,)*
-            ) {}
-            let __fanless_map: fn(__FanlessRow<#(#infer),*>) -> _ = |row| #map;
-            __fanless_pin(&__fanless_map, #(#witnesses),*);
+            ) -> #fl::PhantomData<__FanlessRow<#(#types),*>> {
+                #fl::PhantomData
+            }
+            let __fanless_map = #fl::map_of(__fanless_pin(#(#witnesses),*), |row| #map);
         }
     }
 
@@ -275,6 +275,17 @@ impl Gen<'_> {
         scope: Scope<'_>,
         to_one: bool,
     ) -> (TokenStream, TokenStream) {
+        let (plan, witness, _) = self.column_local(path, scope, to_one);
+        (plan, witness)
+    }
+
+    /// [`Self::column`], with the local bound to the column.
+    fn column_local(
+        &mut self,
+        path: &Path,
+        scope: Scope<'_>,
+        to_one: bool,
+    ) -> (TokenStream, TokenStream, Ident) {
         let fl = self.fl;
         let (hops, last) = path.segments.split_at(path.segments.len() - 1);
         let rels = self.hops(hops, scope, to_one);
@@ -284,12 +295,13 @@ impl Gen<'_> {
             None => self.columns(scope),
         };
         let column = self.local("c");
+        let fla = fl.at(last.span());
         self.lets
-            .push(quote_spanned!(last.span()=> let #column = #fl::column(&(#columns).#last);));
+            .push(quote_spanned!(last.span()=> let #column = #fla::column(&(#columns).#last);));
         let mut witness = quote!(#fl::witness(&#column));
         if to_one {
-            for (rel, segment) in rels.iter().zip(hops).rev() {
-                witness = quote_spanned!(segment.span()=> #fl::through(&#rel, #witness));
+            for rel in rels.iter().rev() {
+                witness = quote!(#fl::through(&#rel, #witness));
             }
         }
         let plan = quote! {
@@ -298,7 +310,7 @@ impl Gen<'_> {
                 column: #column.name(),
             })
         };
-        (plan, witness)
+        (plan, witness, column)
     }
 
     /// Binds each relation segment of a path; returns the locals.
@@ -308,8 +320,9 @@ impl Gen<'_> {
         let mut rels = Vec::new();
         for segment in hops {
             let rel = self.local("r");
+            let fl = fl.at(segment.span());
             let value = if to_one {
-                quote_spanned!(segment.span()=> #fl::to_one(&#fl::relation(&(#base).#segment)))
+                quote_spanned!(segment.span()=> #fl::to_one(&(#base).#segment))
             } else {
                 quote_spanned!(segment.span()=> #fl::relation(&(#base).#segment))
             };
@@ -337,6 +350,10 @@ impl Gen<'_> {
         };
         let end = self.local("e");
         let span = last.span();
+        // Every token of the witness call at the segment, in one syntax
+        // context, so that a type error is reported on the segment.
+        let at = end.span().located_at(span);
+        let (fl_at, end_at) = (fl.at(at), located(&end, span));
         // `count(x)` counts the rows of a relation path, or the values of a
         // column at its end; `exists` takes a relation path; the others a
         // column.
@@ -354,12 +371,12 @@ impl Gen<'_> {
             AggFn::Count => (quote!(Count), quote!(#fl::count())),
             AggFn::Exists => (quote!(Exists), quote!(#fl::exists())),
             AggFn::Sum => (
-                quote_spanned!(span=> Sum { float: #fl::sum_is_float(&#end) }),
-                quote_spanned!(span=> #fl::sum(&#end)),
+                quote!(Sum { float: #fl::sum_is_float(#end) }),
+                quote_spanned!(at=> #fl_at::sum(#end_at)),
             ),
-            AggFn::Avg => (quote!(Avg), quote_spanned!(span=> #fl::avg(&#end))),
-            AggFn::Min => (quote!(Min), quote_spanned!(span=> #fl::min_max(&#end))),
-            AggFn::Max => (quote!(Max), quote_spanned!(span=> #fl::min_max(&#end))),
+            AggFn::Avg => (quote!(Avg), quote_spanned!(at=> #fl_at::avg(#end_at))),
+            AggFn::Min => (quote!(Min), quote_spanned!(at=> #fl_at::min_max(&#end_at))),
+            AggFn::Max => (quote!(Max), quote_spanned!(at=> #fl_at::min_max(&#end_at))),
         };
         let filter = match &agg.filter {
             Some(cond) => {
@@ -441,15 +458,18 @@ impl Gen<'_> {
                 };
                 quote!(#fl::Cond::#variant(::std::boxed::Box::new(#a), ::std::boxed::Box::new(#b)))
             }
+            Cond::Truth(Expr::Path(path)) => {
+                let (plan, _, column) = self.column_local(path, scope, false);
+                let at = column.span().located_at(path.span());
+                let (fl_at, column) = (fl.at(at), located(&column, at));
+                self.lets
+                    .push(quote_spanned!(at=> #fl_at::boolean(#column);));
+                quote!(#fl::Cond::Truth(#plan))
+            }
             Cond::Truth(expr) => {
                 let value = self.value(expr, scope);
                 let bool_witness = quote!(#fl::Witness::<bool>::new());
                 self.settle(&value, Some(&bool_witness));
-                if let Some(witness) = &value.witness {
-                    let span = expr.span();
-                    self.lets
-                        .push(quote_spanned!(span=> #fl::boolean(&#witness);));
-                }
                 let plan = value.plan;
                 quote!(#fl::Cond::Truth(#plan))
             }
@@ -497,7 +517,8 @@ impl Gen<'_> {
             let span = *span;
             let witness = self.local("p");
             self.lets.push(quote!(let #witness = #partner;));
-            self.args[*slot] = quote_spanned!(span=> #fl::fit(&#witness, #arg));
+            let (fla, witness) = (fl.at(span), located(&witness, span));
+            self.args[*slot] = quote_spanned!(span=> #fla::fit(&#witness, #arg));
         }
     }
 

@@ -315,13 +315,16 @@ fn atom(input: ParseStream<'_>) -> syn::Result<Cond> {
     let negated = input.parse::<Option<kw::not>>()?.is_some();
     if input.parse::<Option<Token![in]>>()?.is_some() {
         let content;
-        parenthesized!(content in input);
+        let paren = parenthesized!(content in input);
         let list = content
             .parse_terminated(Expr::parse, Token![,])?
             .into_iter()
             .collect::<Vec<_>>();
         if list.is_empty() {
-            return Err(content.error("`in` needs at least one value"));
+            return Err(syn::Error::new(
+                paren.span.join(),
+                "`in` needs at least one value",
+            ));
         }
         return Ok(Cond::In {
             expr,

@@ -1,0 +1,5 @@
+// a model's fields are named: they are its columns.
+#[derive(fanless::Model)]
+struct Store(i64, String);
+
+fn main() {}

@@ -1,0 +1,4 @@
+// a query compares with `=`.
+fn main() {
+    let _ = fanless::query!(from Store where id == 1);
+}

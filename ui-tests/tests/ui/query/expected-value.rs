@@ -1,0 +1,4 @@
+// a condition starts with a value.
+fn main() {
+    let _ = fanless::query!(from Store where = 1);
+}

@@ -1,0 +1,4 @@
+// `limit` takes a non-negative integer.
+fn main() {
+    let _ = fanless::query!(from Store limit -5);
+}

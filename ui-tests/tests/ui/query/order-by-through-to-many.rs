@@ -1,0 +1,6 @@
+// `order by` a to-many path needs an aggregate.
+use fanless_ui_tests::*;
+
+fn main() {
+    let _ = fanless::query!(from Store order by departments.name);
+}

@@ -1,0 +1,4 @@
+// strings take double quotes.
+fn main() {
+    let _ = fanless::query!(from Store where name = 'x');
+}

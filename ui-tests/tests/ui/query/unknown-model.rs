@@ -1,0 +1,4 @@
+// the model after `from` must exist.
+fn main() {
+    let _ = fanless::query!(from Stor select id);
+}
