@@ -144,9 +144,10 @@ where
     {
         let (sql, span) = self.start::<DB>();
         let query = self.into_sqlx(sql)?;
+        let record = span.clone();
         async move {
             let rows = query.fetch_all(executor).await?;
-            tracing::Span::current().record("rows", rows.len());
+            record.record("rows", rows.len());
             Ok(rows)
         }
         .instrument(span)
@@ -166,9 +167,10 @@ where
     {
         let (sql, span) = self.start::<DB>();
         let query = self.into_sqlx(sql)?;
+        let record = span.clone();
         async move {
             let row = query.fetch_one(executor).await?;
-            tracing::Span::current().record("rows", 1);
+            record.record("rows", 1);
             Ok(row)
         }
         .instrument(span)
@@ -187,9 +189,10 @@ where
     {
         let (sql, span) = self.start::<DB>();
         let query = self.into_sqlx(sql)?;
+        let record = span.clone();
         async move {
             let row = query.fetch_optional(executor).await?;
-            tracing::Span::current().record("rows", usize::from(row.is_some()));
+            record.record("rows", usize::from(row.is_some()));
             Ok(row)
         }
         .instrument(span)
@@ -208,11 +211,15 @@ where
         O: Send + Unpin + 'q,
     {
         let (sql, span) = self.start::<DB>();
-        let _entered = span.enter();
-        match self.into_sqlx(sql) {
-            Ok(query) => query.fetch(executor),
+        let rows = match self.into_sqlx(sql) {
+            Ok(query) => span.in_scope(|| query.fetch(executor)),
             Err(error) => Box::pin(Once(Some(Err(error)))),
-        }
+        };
+        Box::pin(Rows {
+            rows,
+            span,
+            count: 0,
+        })
     }
 
     fn start<DB: Dialect>(&self) -> (&'static str, tracing::Span) {
@@ -253,6 +260,35 @@ where
         let map = self.map;
         Ok(sqlx::query_with(sql, arguments)
             .try_map(move |row: DB::Row| Raw::from_row(&row).map(map)))
+    }
+}
+
+/// The rows of [`Query::fetch`], polled inside the query's span, which
+/// records how many there were once the stream ends.
+struct Rows<'q, T> {
+    rows: BoxStream<'q, Result<T, sqlx::Error>>,
+    span: tracing::Span,
+    count: usize,
+}
+
+impl<T> futures_core::Stream for Rows<'_, T> {
+    type Item = Result<T, sqlx::Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let _entered = this.span.enter();
+        let next = this.rows.as_mut().poll_next(cx);
+        match &next {
+            std::task::Poll::Ready(Some(Ok(_))) => this.count += 1,
+            std::task::Poll::Ready(None) => {
+                this.span.record("rows", this.count);
+            }
+            _ => {}
+        }
+        next
     }
 }
 

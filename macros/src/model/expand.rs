@@ -8,6 +8,8 @@ use syn::Ident;
 use super::ir::{snake_case, Model};
 use crate::private::Private;
 
+/// The impls and companion types of `model`. Total over any IR, valid or
+/// not: after a check error it still yields items that type-check.
 pub fn expand(model: &Model) -> TokenStream {
     let fl = Private;
     let ident = &model.ident;
@@ -21,7 +23,9 @@ pub fn expand(model: &Model) -> TokenStream {
     let names: Vec<&str> = model.columns.iter().map(|c| c.name.0.as_str()).collect();
     let indexes = 0..model.columns.len();
     let table = &model.table.0;
-    let primary_key = names[model.primary_keys[0]];
+    // Checked to be exactly one; after that error, any name keeps the
+    // expansion well-formed.
+    let primary_key = model.primary_keys.first().map_or("", |&key| names[key]);
     let model_name = ident.to_string();
 
     let belongs_to_fields: Vec<TokenStream> = model

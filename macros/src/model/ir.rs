@@ -64,6 +64,7 @@ impl Model {
                 syn::spanned::Spanned::span(param),
                 "`Model` cannot be derived for a generic struct: a model is one table",
             );
+            return None;
         }
         let table = match attrs.table {
             Some(table) => (table.value(), table.span()),

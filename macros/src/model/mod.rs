@@ -7,6 +7,7 @@ mod expand;
 mod ir;
 
 use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::diag::Ctxt;
 
@@ -20,9 +21,9 @@ pub fn expand(input: TokenStream) -> TokenStream {
     if let Some(model) = &model {
         check::check(model, &mut cx);
     }
-    match (model, cx.finish()) {
-        (Some(model), Ok(())) => expand::expand(&model),
-        (_, Err(errors)) => errors.to_compile_error(),
-        (None, Ok(())) => unreachable!("`from_ast` returns `None` only after an error"),
-    }
+    // The impls are emitted after errors too, so that queries over the
+    // model do not each report that it is not a model.
+    let impls = model.as_ref().map(expand::expand).unwrap_or_default();
+    let errors = cx.finish().err().map(|errors| errors.to_compile_error());
+    quote!(#errors #impls)
 }
