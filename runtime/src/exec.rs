@@ -11,8 +11,9 @@ use tracing::Instrument;
 use crate::plan::Plan;
 use crate::sql::{self, DialectKind};
 
-/// A database fanless renders SQL for: [`sqlx::Postgres`], [`sqlx::Sqlite`]
-/// or [`sqlx::MySql`], each behind the cargo feature of the same name.
+/// A database fanless renders SQL for: `sqlx::Postgres`, `sqlx::Sqlite` or
+/// `sqlx::MySql`, each behind the cargo feature `postgres`, `sqlite` or
+/// `mysql`.
 pub trait Dialect: Database {
     /// Which renderer the database takes.
     #[doc(hidden)]

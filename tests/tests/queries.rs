@@ -500,6 +500,50 @@ async fn root_where_over_to_many_paths_never_repeats_rows() {
 }
 
 #[tokio::test]
+async fn order_by_aggregates() {
+    let (dbs, data) = setup("order_by_aggregates").await;
+    let key = |s: &Store| {
+        let products = data.products.iter().filter(|p| p.store_id == s.id).count();
+        let top = employees_of_store(&data, s).iter().map(|e| e.salary).max();
+        (products, top, s.id)
+    };
+    let mut by_products: Vec<_> = data.stores.iter().map(key).collect();
+    by_products.sort_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(&b.2)));
+    let by_products: Vec<i64> = by_products.iter().map(|k| k.2).collect();
+    // `None` (no employees) last ascending.
+    let mut by_top: Vec<_> = data.stores.iter().map(key).collect();
+    by_top.sort_by_key(|k| (k.1.is_none(), k.1, k.2));
+    let by_top: Vec<i64> = by_top.iter().map(|k| k.2).collect();
+    assert!(data.stores.iter().map(key).any(|k| k.1.is_none()));
+    for db in &dbs {
+        let got = fetch_all!(
+            db,
+            query!(from Store select id order by count(products) desc, id)
+        )
+        .unwrap();
+        assert_eq!(
+            got.iter().map(|r| r.id).collect::<Vec<_>>(),
+            by_products,
+            "{}",
+            name(db)
+        );
+
+        let got = fetch_all!(
+            db,
+            query!(from Store select id order by max(departments.employees.salary), id)
+        )
+        .unwrap();
+        assert_eq!(
+            got.iter().map(|r| r.id).collect::<Vec<_>>(),
+            by_top,
+            "{}",
+            name(db)
+        );
+    }
+    drop_databases(dbs).await;
+}
+
+#[tokio::test]
 async fn conditions_and_string_parameters_with_quotes() {
     let (dbs, data) = setup("conditions").await;
     let cheap = 20.0;
