@@ -9,7 +9,9 @@ pub use crate::exec::{Args, FromRow, Query, SqlCache};
 pub use crate::model::{
     Card, Column, Many, Model, Numeric, One, Optional, Relation, RelationMeta, Scalar, ToOne,
 };
-pub use crate::plan::{Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Order, Plan};
+pub use crate::plan::{
+    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan,
+};
 pub use crate::sql::DialectKind;
 pub use sqlx;
 
@@ -38,6 +40,66 @@ impl<T> Witness<T> {
     {
         T::NULLABLE
     }
+}
+
+/// A boolean as a type, for the checks rustc computes over joins.
+pub trait Bool {
+    /// `Self or B`.
+    type Or<B: Bool>: Bool;
+    /// `Self and B`.
+    type And<B: Bool>: Bool;
+}
+
+/// The type `true`.
+pub enum True {}
+
+/// The type `false`.
+pub enum False {}
+
+impl Bool for True {
+    type Or<B: Bool> = True;
+    type And<B: Bool> = B;
+}
+
+impl Bool for False {
+    type Or<B: Bool> = B;
+    type And<B: Bool> = False;
+}
+
+/// A type-level boolean carried by a value, so that rustc infers it from
+/// the relations a join follows.
+pub struct Flag<B>(PhantomData<fn() -> B>);
+
+impl<B> Clone for Flag<B> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<B> Copy for Flag<B> {}
+
+/// `false`: a branch of no relations.
+pub fn no() -> Flag<False> {
+    Flag(PhantomData)
+}
+
+/// Whether `rel` is to-many, or `rest` holds.
+pub fn edge<R, B>(_: &R, _: Flag<B>) -> Flag<<<R::Card as Card>::Many as Bool>::Or<B>>
+where
+    R: AsRelation,
+    B: Bool,
+{
+    Flag(PhantomData)
+}
+
+/// `a or b`.
+pub fn or<A: Bool, B: Bool>(_: Flag<A>, _: Flag<B>) -> Flag<A::Or<B>> {
+    Flag(PhantomData)
+}
+
+/// `a and b`.
+pub fn and<A: Bool, B: Bool>(_: Flag<A>, _: Flag<B>) -> Flag<A::And<B>> {
+    Flag(PhantomData)
 }
 
 /// A path segment that must be a relation.
@@ -164,6 +226,11 @@ pub fn through<S, T, C: Card, X: Scalar>(
     _: &Relation<S, T, C>,
     _: Witness<X>,
 ) -> Witness<C::Through<X>> {
+    Witness::new()
+}
+
+/// A column of rows a `left join` may leave empty.
+pub fn nullable<T: Scalar>(_: Witness<T>) -> Witness<Option<T::NonNull>> {
     Witness::new()
 }
 

@@ -217,18 +217,25 @@ pub trait Card: sealed::Sealed {
     /// The type a column of type `T` has when read through a relation of
     /// this cardinality (for a to-many one, the type of each value).
     type Through<T: Scalar>;
+    /// Whether one row may lead to many, as a type: the join checks of
+    /// `query!` are computed by rustc from it.
+    #[doc(hidden)]
+    type Many: crate::__private::Bool;
 }
 
 impl Card for One {
     type Through<T: Scalar> = T;
+    type Many = crate::__private::False;
 }
 
 impl Card for Optional {
     type Through<T: Scalar> = Option<T::NonNull>;
+    type Many = crate::__private::False;
 }
 
 impl Card for Many {
     type Through<T: Scalar> = T;
+    type Many = crate::__private::True;
 }
 
 mod sealed {

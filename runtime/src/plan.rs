@@ -9,16 +9,34 @@ use crate::model::{ModelMeta, RelationMeta};
 pub struct Plan {
     /// The model after `from`.
     pub root: &'static ModelMeta,
+    /// The explicit joins, in written order; alias `i + 1` is the `i`th
+    /// join's, alias 0 the root's.
+    pub joins: Vec<Join>,
     /// The `select` list; `None` selects every column of the root model.
     pub select: Option<Vec<Item>>,
     /// The root `where`.
     pub filter: Option<Cond>,
+    /// The `group by` keys.
+    pub group: Vec<Expr>,
+    /// The `having` condition.
+    pub having: Option<Cond>,
     /// The `order by` keys.
     pub order: Vec<Order>,
     /// `limit`: an integer literal or a parameter.
     pub limit: Option<Expr>,
     /// `offset`: an integer literal or a parameter.
     pub offset: Option<Expr>,
+}
+
+/// `[left] join alias.path new_alias`.
+#[derive(Debug, Clone)]
+pub struct Join {
+    /// The alias the path starts from.
+    pub parent: usize,
+    /// The relations followed; never empty.
+    pub hops: Vec<RelationMeta>,
+    /// `left join` rather than `join`.
+    pub left: bool,
 }
 
 /// `expr as name`.
@@ -49,6 +67,8 @@ pub enum Expr {
     Column(ColumnPath),
     /// An aggregate over a relation path: always its own subquery.
     Agg(Box<Agg>),
+    /// An aggregate over the joined rows of an alias (explicit join form).
+    Joined(Box<JoinedAgg>),
     /// A bound parameter; parameters are numbered in the order they are
     /// written, which is also the order in which they are rendered.
     Param,
@@ -62,10 +82,12 @@ pub enum Expr {
     Output(&'static str),
 }
 
-/// `rel.rel.column`.
+/// `[alias.]rel.rel.column`.
 #[derive(Debug, Clone)]
 pub struct ColumnPath {
-    /// The relations followed from the scope's model.
+    /// The alias the path starts from: 0 for the scope's own model.
+    pub alias: usize,
+    /// The relations followed from the alias's model.
     pub hops: Vec<RelationMeta>,
     /// The column of the last model, unquoted.
     pub column: &'static str,
@@ -91,6 +113,19 @@ pub struct Agg {
     pub column: Option<&'static str>,
     /// The filter, over the last model of the path.
     pub filter: Option<Cond>,
+}
+
+/// `func([distinct] alias.column)` over the rows the joins produced.
+#[derive(Debug, Clone)]
+pub struct JoinedAgg {
+    /// The aggregate function (`Exists`: whether there is any such row).
+    pub func: AggFn,
+    /// Whether `distinct` was written.
+    pub distinct: bool,
+    /// The alias whose column is aggregated.
+    pub alias: usize,
+    /// The column, unquoted (the primary key for `count(alias)`).
+    pub column: &'static str,
 }
 
 /// The aggregate functions, with what `sum` needs to decode as promised.

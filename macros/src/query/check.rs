@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::ir::{AggFn, Cond, Expr, Lit, Query};
+use syn::Ident;
+
+use super::ir::{AggFn, Cond, Expr, Lit, Path, Query};
 use crate::diag::Ctxt;
 
 pub fn check(query: &Query, cx: &mut Ctxt) {
@@ -12,7 +14,263 @@ pub fn check(query: &Query, cx: &mut Ctxt) {
     for value in [&query.limit, &query.offset].into_iter().flatten() {
         check_count_value(value, cx);
     }
-    visit_exprs(query, &mut |expr| check_agg(expr, cx));
+    if query.is_join_form() {
+        check_join_form(query, cx);
+    } else {
+        check_path_form(query, cx);
+        visit_exprs(query, &mut |expr| check_agg(expr, cx));
+    }
+}
+
+// `group by` and `having` work on joined rows; a path-form aggregate is
+// already one value per root row.
+fn check_path_form(query: &Query, cx: &mut Ctxt) {
+    let model = model_name(query);
+    let clause = match (query.group.first(), &query.having) {
+        (Some(expr), _) => Some(("group by", expr.span())),
+        (None, Some(cond)) => Some(("having", cond_span(cond))),
+        (None, None) => None,
+    };
+    if let Some((clause, span)) = clause {
+        cx.error(
+            span,
+            format!(
+                "`{clause}` works on joined rows: name the model (`from {model} m`) and start each path with `m.`; \
+                 an aggregate over a path is already one value per `{model}`"
+            ),
+        );
+    }
+}
+
+// In the join form every path starts with an alias, each join from an
+// alias named before it, and an aggregate takes a joined alias (`count(e)`)
+// or one of its columns (`sum(e.salary)`): its rows are the joined rows.
+fn check_join_form(query: &Query, cx: &mut Ctxt) {
+    let model = model_name(query);
+    let Some(root) = &query.alias else {
+        if let Some(join) = query.joins.first() {
+            cx.error(
+                join.keyword,
+                format!("name the model to join from it: `from {model} m`, then `join m.relation alias`"),
+            );
+        }
+        return;
+    };
+    let mut aliases: Vec<&Ident> = vec![root];
+    for join in &query.joins {
+        let from = &join.path.segments[0];
+        if !aliases.contains(&from) {
+            cx.error(
+                from.span(),
+                format!(
+                    "unknown alias `{from}`; the aliases before this join are {}",
+                    list(&aliases)
+                ),
+            );
+        }
+        if aliases.contains(&&join.alias) {
+            cx.error(
+                join.alias.span(),
+                format!(
+                    "the alias `{}` is already taken; name these rows differently",
+                    join.alias
+                ),
+            );
+        }
+        aliases.push(&join.alias);
+    }
+    let outputs: Vec<String> = query
+        .select
+        .iter()
+        .flatten()
+        .filter_map(|item| item.name().map(ToString::to_string))
+        .collect();
+    let check_expr = |expr: &Expr, clause: Clause, cx: &mut Ctxt| match expr {
+        Expr::Path(path)
+            if clause == Clause::Order
+                && path.segments.len() == 1
+                && outputs.contains(&path.segments[0].to_string()) => {}
+        Expr::Path(path) => check_alias_path(path, &aliases, cx),
+        Expr::Agg(agg) => check_joined_agg(agg, clause, &aliases, cx),
+        Expr::Param(_) | Expr::Lit(_) => {}
+    };
+    for item in query.select.iter().flatten() {
+        check_expr(&item.expr, Clause::Select, cx);
+    }
+    if let Some(cond) = &query.filter {
+        visit_cond_top(cond, &mut |expr| check_expr(expr, Clause::Where, cx));
+    }
+    for expr in &query.group {
+        check_expr(expr, Clause::Group, cx);
+    }
+    if let Some(cond) = &query.having {
+        visit_cond_top(cond, &mut |expr| check_expr(expr, Clause::Having, cx));
+    }
+    for order in &query.order {
+        check_expr(&order.expr, Clause::Order, cx);
+    }
+    check_grouping(query, &outputs, cx);
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Clause {
+    Select,
+    Where,
+    Group,
+    Having,
+    Order,
+}
+
+fn check_alias_path(path: &Path, aliases: &[&Ident], cx: &mut Ctxt) {
+    let first = &path.segments[0];
+    if !aliases.contains(&first) {
+        cx.error(
+            first.span(),
+            format!(
+                "in a query with aliases, start each path with one: {}",
+                aliases
+                    .iter()
+                    .map(|alias| format!("`{alias}.{path}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        );
+    } else if path.segments.len() == 1 {
+        cx.error(
+            first.span(),
+            format!("`{first}` is an alias: name one of its columns, such as `{first}.id`"),
+        );
+    }
+}
+
+fn check_joined_agg(agg: &super::ir::Agg, clause: Clause, aliases: &[&Ident], cx: &mut Ctxt) {
+    let name = &agg.name;
+    let first = &agg.path.segments[0];
+    if clause == Clause::Where || clause == Clause::Group {
+        cx.error(
+            name.span(),
+            "an aggregate over joined rows is computed after grouping: use it in `select`, `having` or `order by`",
+        );
+    } else if !aliases.contains(&first) {
+        cx.error(
+            first.span(),
+            format!(
+                "aggregate over a joined alias or one of its columns, such as `{name}({}.id)`",
+                aliases[aliases.len() - 1]
+            ),
+        );
+    } else if agg.path.segments.len() > 2 {
+        cx.error(
+            agg.path.segments[2].span(),
+            format!(
+                "with joins, `{name}` takes an alias's column (`{name}({}.{})`); to aggregate over a relation \
+                 path, drop the joins: each path aggregate is its own subquery",
+                first, agg.path.segments[1]
+            ),
+        );
+    } else if agg.path.segments.len() == 1 && !matches!(agg.func, AggFn::Count | AggFn::Exists) {
+        cx.error(
+            first.span(),
+            format!("`{name}` takes a column: `{name}({first}.column)`"),
+        );
+    } else if let Some(cond) = &agg.filter {
+        cx.error(
+            cond_span(cond),
+            "an aggregate over joined rows takes no `where`: filter the rows in the query's `where`",
+        );
+    }
+}
+
+// When a query aggregates, every other value it outputs, orders by or
+// tests in `having` must be a `group by` key: otherwise PostgreSQL rejects
+// it and MySQL silently picks any row's value.
+fn check_grouping(query: &Query, outputs: &[String], cx: &mut Ctxt) {
+    let mut aggregates = false;
+    visit_exprs(query, &mut |expr| {
+        aggregates |= matches!(expr, Expr::Agg(_))
+    });
+    if !aggregates && query.group.is_empty() {
+        return;
+    }
+    let grouped: Vec<String> = query
+        .group
+        .iter()
+        .filter_map(|expr| match expr {
+            Expr::Path(path) => Some(path.to_string()),
+            _ => None,
+        })
+        .collect();
+    let check = |expr: &Expr, cx: &mut Ctxt| {
+        if let Expr::Path(path) = expr {
+            let text = path.to_string();
+            let is_output = path.segments.len() == 1 && outputs.contains(&text);
+            if !is_output && !grouped.contains(&text) {
+                cx.error(
+                    path.span(),
+                    format!("`{text}` is neither grouped nor aggregated: add it to `group by`, or aggregate it"),
+                );
+            }
+        }
+    };
+    for item in query.select.iter().flatten() {
+        check(&item.expr, cx);
+    }
+    if let Some(cond) = &query.having {
+        visit_cond_top(cond, &mut |expr| check(expr, cx));
+    }
+    for order in &query.order {
+        check(&order.expr, cx);
+    }
+}
+
+/// Calls `f` on the values of a condition, not inside aggregates.
+pub(super) fn visit_cond_top(cond: &Cond, f: &mut dyn FnMut(&Expr)) {
+    match cond {
+        Cond::Cmp(a, _, b) => {
+            f(a);
+            f(b);
+        }
+        Cond::Null { expr, .. } | Cond::Truth(expr) => f(expr),
+        Cond::In { expr, list, .. } => {
+            f(expr);
+            for e in list {
+                f(e);
+            }
+        }
+        Cond::Like { expr, pattern, .. } => {
+            f(expr);
+            f(pattern);
+        }
+        Cond::Not(inner) => visit_cond_top(inner, f),
+        Cond::And(a, b) | Cond::Or(a, b) => {
+            visit_cond_top(a, f);
+            visit_cond_top(b, f);
+        }
+    }
+}
+
+fn cond_span(cond: &Cond) -> proc_macro2::Span {
+    match cond {
+        Cond::Cmp(a, ..) | Cond::Null { expr: a, .. } | Cond::In { expr: a, .. } => a.span(),
+        Cond::Like { expr: a, .. } | Cond::Truth(a) => a.span(),
+        Cond::Not(inner) | Cond::And(inner, _) | Cond::Or(inner, _) => cond_span(inner),
+    }
+}
+
+fn model_name(query: &Query) -> String {
+    query
+        .from
+        .segments
+        .last()
+        .map_or(String::new(), |segment| segment.ident.to_string())
+}
+
+fn list(names: &[&Ident]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 // A `select` item is a column or an aggregate, and has a name the row field
@@ -128,6 +386,12 @@ fn visit_exprs(query: &Query, f: &mut dyn FnMut(&Expr)) {
         visit_expr(&item.expr, f);
     }
     if let Some(cond) = &query.filter {
+        visit_cond(cond, f);
+    }
+    for expr in &query.group {
+        visit_expr(expr, f);
+    }
+    if let Some(cond) = &query.having {
         visit_cond(cond, f);
     }
     for order in &query.order {

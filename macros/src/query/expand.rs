@@ -12,6 +12,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
+use super::fanout::{self, Tree};
 use super::ir::{Agg, AggFn, CmpOp, Cond, Expr, Lit, Path, Query};
 use crate::diag::Ctxt;
 use crate::private::{located, Private};
@@ -23,6 +24,8 @@ pub fn expand(query: &Query, cx: &mut Ctxt) -> TokenStream {
         lets: Vec::new(),
         args: Vec::new(),
         locals: 0,
+        tree: Tree::from_query(query),
+        joined: Vec::new(),
     };
     gen.query(query)
 }
@@ -36,14 +39,30 @@ struct Gen<'a> {
     /// parameter is met and filled once the value it meets is typed.
     args: Vec<TokenStream>,
     locals: usize,
+    /// The aliases of the join form; `None` in the path form.
+    tree: Option<Tree>,
+    /// Per explicit join: its relation locals and its to-many flag local.
+    joined: Vec<(Vec<Ident>, Ident)>,
 }
 
-/// Where a path starts: the query's model, or the last model of an
-/// aggregate's path (for the aggregate's `where`).
+/// Where a path starts: an alias of the query (0 is the `from` model), or
+/// the last model of an aggregate's path (for the aggregate's `where`).
 #[derive(Clone, Copy)]
 enum Scope<'s> {
-    Root,
+    Alias(usize),
     Filter(&'s Ident),
+}
+
+impl Scope<'_> {
+    const ROOT: Self = Self::Alias(0);
+
+    /// The plan's alias index for paths from this scope.
+    fn alias(self) -> usize {
+        match self {
+            Self::Alias(alias) => alias,
+            Self::Filter(_) => 0,
+        }
+    }
 }
 
 /// A value: its plan expression and, when known, its type witness.
@@ -72,10 +91,21 @@ impl Gen<'_> {
         )
     }
 
+    /// The last relation of the join that made `alias`; `None` for the root.
+    fn join_rel(&self, alias: usize) -> Option<&Ident> {
+        alias
+            .checked_sub(1)
+            .and_then(|join| self.joined.get(join))
+            .and_then(|(rels, _)| rels.last())
+    }
+
     fn relations(&self, scope: Scope<'_>) -> TokenStream {
         let fl = &self.fl;
         match scope {
-            Scope::Root => quote!(<__FanlessRoot as ::fanless::Model>::RELATIONS),
+            Scope::Alias(alias) => match self.join_rel(alias) {
+                Some(rel) => quote!(#fl::relations_of(&#rel)),
+                None => quote!(<__FanlessRoot as ::fanless::Model>::RELATIONS),
+            },
             Scope::Filter(end) => quote!(#fl::filter_scope(&#end)),
         }
     }
@@ -83,7 +113,10 @@ impl Gen<'_> {
     fn columns(&self, scope: Scope<'_>) -> TokenStream {
         let fl = &self.fl;
         match scope {
-            Scope::Root => quote!(<__FanlessRoot as ::fanless::Model>::COLUMNS),
+            Scope::Alias(alias) => match self.join_rel(alias) {
+                Some(rel) => quote!(#fl::columns_of(&#rel)),
+                None => quote!(<__FanlessRoot as ::fanless::Model>::COLUMNS),
+            },
             Scope::Filter(end) => quote!(*#fl::filter_scope(&#end)),
         }
     }
@@ -91,6 +124,8 @@ impl Gen<'_> {
     fn query(&mut self, query: &Query) -> TokenStream {
         let fl = self.fl;
         let from = &query.from;
+        let joins = self.joins(query);
+        let checks = self.checks(query);
 
         let fields: Option<Vec<Field>> = query.select.as_ref().map(|items| {
             items
@@ -101,7 +136,16 @@ impl Gen<'_> {
         let filter = query
             .filter
             .as_ref()
-            .map(|cond| self.cond(cond, Scope::Root));
+            .map(|cond| self.cond(cond, Scope::ROOT));
+        let group: Vec<TokenStream> = query
+            .group
+            .iter()
+            .map(|expr| self.value(expr, Scope::ROOT).plan)
+            .collect();
+        let having = query
+            .having
+            .as_ref()
+            .map(|cond| self.cond(cond, Scope::ROOT));
         let order: Vec<TokenStream> = query
             .order
             .iter()
@@ -121,6 +165,7 @@ impl Gen<'_> {
             None => quote!(::core::option::Option::None),
         };
         let filter = option(filter);
+        let having = option(having);
         let limit = option(limit);
         let offset = option(offset);
 
@@ -146,14 +191,18 @@ impl Gen<'_> {
         quote! {{
             type __FanlessRoot = #from;
             #(#lets)*
+            #(#checks)*
             #row
             static __FANLESS_SQL: #fl::SqlCache = #fl::SqlCache::new();
             #fl::Query::new(
                 &__FANLESS_SQL,
                 move || #fl::Plan {
                     root: <__FanlessRoot as ::fanless::Model>::META,
+                    joins: ::std::vec![#(#joins),*],
                     select: #select,
                     filter: #filter,
+                    group: ::std::vec![#(#group),*],
+                    having: #having,
                     order: ::std::vec![#(#order),*],
                     limit: #limit,
                     offset: #offset,
@@ -222,11 +271,11 @@ impl Gen<'_> {
         let witness = self.local("w");
         let (plan, witness_value, sum) = match expr {
             Expr::Path(path) => {
-                let (plan, witness) = self.column(path, Scope::Root, true);
+                let (plan, witness) = self.column(path, Scope::ROOT, true);
                 (plan, witness, false)
             }
             Expr::Agg(agg) => {
-                let (plan, witness) = self.agg(agg, Scope::Root);
+                let (plan, witness) = self.agg(agg, Scope::ROOT);
                 (plan, witness, agg.func == AggFn::Sum)
             }
             // Rejected by the checks.
@@ -257,8 +306,8 @@ impl Gen<'_> {
                 (quote!(#fl::Expr::Output(#name)), quote!(#witness))
             }
             None => match expr {
-                Expr::Path(path) => self.column(path, Scope::Root, true),
-                Expr::Agg(agg) => self.agg(agg, Scope::Root),
+                Expr::Path(path) => self.column(path, Scope::ROOT, true),
+                Expr::Agg(agg) => self.agg(agg, Scope::ROOT),
                 // Rejected by the checks.
                 Expr::Param(_) | Expr::Lit(_) => return quote!(),
             },
@@ -287,6 +336,18 @@ impl Gen<'_> {
         to_one: bool,
     ) -> (TokenStream, TokenStream, Ident) {
         let fl = self.fl;
+        // In the join form a path of the query's scope starts with an alias.
+        let (scope, path, nullable) = match (&self.tree, scope) {
+            (Some(tree), Scope::Alias(_)) => {
+                let alias = tree.index_of(&path.segments[0]).unwrap_or(0);
+                let rest = Path {
+                    segments: path.segments[1..].to_vec(),
+                };
+                (Scope::Alias(alias), rest, tree.aliases[alias].nullable)
+            }
+            _ => (scope, path.clone(), false),
+        };
+        let alias = scope.alias();
         let (hops, last) = path.segments.split_at(path.segments.len() - 1);
         let rels = self.hops(hops, scope, to_one);
         let last = &last[0];
@@ -303,9 +364,13 @@ impl Gen<'_> {
             for rel in rels.iter().rev() {
                 witness = quote!(#fl::through(&#rel, #witness));
             }
+            if nullable {
+                witness = quote!(#fl::nullable(#witness));
+            }
         }
         let plan = quote! {
             #fl::Expr::Column(#fl::ColumnPath {
+                alias: #alias,
                 hops: ::std::vec![#(#rels.meta()),*],
                 column: #column.name(),
             })
@@ -335,6 +400,10 @@ impl Gen<'_> {
 
     /// An aggregate: its plan expression and its type witness.
     fn agg(&mut self, agg: &Agg, scope: Scope<'_>) -> (TokenStream, TokenStream) {
+        if let (Some(tree), Scope::Alias(_)) = (&self.tree, scope) {
+            let alias = tree.index_of(&agg.path.segments[0]).unwrap_or(0);
+            return self.joined_agg(agg, alias);
+        }
         let fl = self.fl;
         let segments = &agg.path.segments;
         let (hops, last) = segments.split_at(segments.len() - 1);
@@ -390,6 +459,133 @@ impl Gen<'_> {
             #fl::agg(#fl::AggFn::#func, #distinct, ::std::vec![#(#rels.meta()),*], #end, #filter)
         };
         (plan, witness)
+    }
+
+    /// An aggregate over the joined rows of `alias`: `count(e)` or
+    /// `func([distinct] e.column)`.
+    fn joined_agg(&mut self, agg: &Agg, alias: usize) -> (TokenStream, TokenStream) {
+        let fl = self.fl;
+        let distinct = agg.distinct.is_some();
+        let Some(last) = agg.path.segments.get(1) else {
+            let column = match self.join_rel(alias) {
+                Some(rel) => quote!(#rel.meta().target.primary_key),
+                None => quote!(<__FanlessRoot as ::fanless::Model>::META.primary_key),
+            };
+            let (func, witness) = match agg.func {
+                AggFn::Exists => (quote!(Exists), quote!(#fl::exists())),
+                _ => (quote!(Count), quote!(#fl::count())),
+            };
+            let plan = quote! {
+                #fl::Expr::Joined(::std::boxed::Box::new(#fl::JoinedAgg {
+                    func: #fl::AggFn::#func, distinct: #distinct, alias: #alias, column: #column,
+                }))
+            };
+            return (plan, witness);
+        };
+        let columns = self.columns(Scope::Alias(alias));
+        let column = self.local("c");
+        let span = last.span();
+        let fla = fl.at(span);
+        self.lets
+            .push(quote_spanned!(span=> let #column = #fla::column(&(#columns).#last);));
+        let at = column.span().located_at(span);
+        let (fl_at, column_at) = (fl.at(at), located(&column, span));
+        let (func, witness) = match agg.func {
+            AggFn::Count => (quote!(Count), quote!(#fl::count())),
+            AggFn::Exists => (quote!(Exists), quote!(#fl::exists())),
+            AggFn::Sum => (
+                quote!(Sum { float: #fl::sum_is_float(#column) }),
+                quote_spanned!(at=> #fl_at::sum(#column_at)),
+            ),
+            AggFn::Avg => (quote!(Avg), quote_spanned!(at=> #fl_at::avg(#column_at))),
+            AggFn::Min => (
+                quote!(Min),
+                quote_spanned!(at=> #fl_at::min_max(&#column_at)),
+            ),
+            AggFn::Max => (
+                quote!(Max),
+                quote_spanned!(at=> #fl_at::min_max(&#column_at)),
+            ),
+        };
+        let plan = quote! {
+            #fl::Expr::Joined(::std::boxed::Box::new(#fl::JoinedAgg {
+                func: #fl::AggFn::#func, distinct: #distinct, alias: #alias, column: #column.name(),
+            }))
+        };
+        (plan, witness)
+    }
+
+    /// Walks each explicit join once: its relations, and whether it is
+    /// to-many, as a type rustc infers. Returns the plan's joins.
+    fn joins(&mut self, query: &Query) -> Vec<TokenStream> {
+        let fl = self.fl;
+        let mut plans = Vec::new();
+        for join in &query.joins {
+            let parent = self
+                .tree
+                .as_ref()
+                .and_then(|tree| tree.index_of(&join.path.segments[0]))
+                .unwrap_or(0);
+            let rels = self.hops(&join.path.segments[1..], Scope::Alias(parent), false);
+            let flag = self.local("m");
+            let many = rels.iter().rev().fold(
+                quote!(#fl::no()),
+                |rest, rel| quote!(#fl::edge(&#rel, #rest)),
+            );
+            self.lets.push(quote!(let #flag = #many;));
+            let left = join.left;
+            plans.push(quote! {
+                #fl::Join { parent: #parent, hops: ::std::vec![#(#rels.meta()),*], left: #left }
+            });
+            self.joined.push((rels, flag));
+        }
+        plans
+    }
+
+    /// The fan-out rules as conditions rustc checks: each is a trait of
+    /// this query alone, implemented only for "no", whose message names the
+    /// user's paths, required of the flag that says whether the rule's joins
+    /// are to-many.
+    fn checks(&mut self, query: &Query) -> Vec<TokenStream> {
+        let Some(tree) = &self.tree else {
+            return Vec::new();
+        };
+        let fl = self.fl;
+        let mut out = Vec::new();
+        for (i, check) in fanout::checks(query, tree).into_iter().enumerate() {
+            let rule = match check.rule {
+                fanout::Rule::FanTrap => "fan_trap",
+                fanout::Rule::Inflated => "inflated_aggregate",
+                fanout::Rule::Cartesian => "cartesian_rows",
+            };
+            let local = self.local("rule");
+            let at = local.span().located_at(check.span);
+            let name = format_ident!("__fanless_{rule}_{i}", span = at);
+            let function = format_ident!("__fanless_check_{rule}_{i}", span = at);
+            let flags = check.all_of.iter().map(|set| {
+                set.iter().fold(quote!(#fl::no()), |rest, &join| {
+                    let flag = &self.joined[join].1;
+                    quote!(#fl::or(#flag, #rest))
+                })
+            });
+            let flag = flags
+                .reduce(|all, set| quote!(#fl::and(#all, #set)))
+                .unwrap_or_else(|| quote!(#fl::no()));
+            let (fl_at, local_at) = (fl.at(at), located(&local, check.span));
+            let message = escape(&check.message);
+            let label = escape(&check.label);
+            let notes = check.notes.iter().map(|note| escape(note));
+            out.push(quote_spanned! {at=>
+                #[allow(non_camel_case_types)]
+                #[diagnostic::on_unimplemented(message = #message, label = #label #(, note = #notes)*)]
+                trait #name {}
+                impl #name for #fl_at::Flag<#fl_at::False> {}
+                fn #function<F: #name>(_: F) {}
+                let #local_at = #flag;
+                #function(#local_at);
+            });
+        }
+        out
     }
 
     fn cond(&mut self, cond: &Cond, scope: Scope<'_>) -> TokenStream {
@@ -580,6 +776,12 @@ impl Gen<'_> {
             Expr::Path(_) | Expr::Agg(_) => quote!(#fl::Expr::Int(0)),
         }
     }
+}
+
+/// `text` as a `diagnostic::on_unimplemented` string, where braces are
+/// format placeholders.
+fn escape(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
 }
 
 fn param_span(param: &syn::Expr) -> Span {

@@ -8,11 +8,33 @@ pub struct Query {
     pub as_type: Option<syn::Path>,
     /// The model after `from`.
     pub from: syn::Path,
+    /// `from Model alias`: the query is in the explicit join form.
+    pub alias: Option<Ident>,
+    pub joins: Vec<Join>,
     pub select: Option<Vec<Item>>,
     pub filter: Option<Cond>,
+    pub group: Vec<Expr>,
+    pub having: Option<Cond>,
     pub order: Vec<Order>,
     pub limit: Option<Expr>,
     pub offset: Option<Expr>,
+}
+
+impl Query {
+    /// Whether paths start with aliases: `from Model alias [join ...]`.
+    pub fn is_join_form(&self) -> bool {
+        self.alias.is_some() || !self.joins.is_empty()
+    }
+}
+
+/// `[left] join alias.relation... new_alias`.
+pub struct Join {
+    pub left: bool,
+    /// The `join` keyword, for messages about the join as a whole.
+    pub keyword: Span,
+    /// The alias joined from, then the relations followed.
+    pub path: Path,
+    pub alias: Ident,
 }
 
 pub struct Item {
@@ -56,6 +78,7 @@ impl Expr {
     }
 }
 
+#[derive(Clone)]
 pub struct Path {
     pub segments: Vec<Ident>,
 }

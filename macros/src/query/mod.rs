@@ -2,6 +2,7 @@
 
 mod check;
 mod expand;
+mod fanout;
 mod ir;
 mod parse;
 

@@ -1,8 +1,10 @@
 //! The grammar of `query!`:
 //!
 //! ```text
-//! query  := "from" Model ["select" item ("," item)*] ["where" cond]
+//! query  := "from" Model [alias] join* ["select" item ("," item)*] ["where" cond]
+//!           ["group" "by" expr ("," expr)*] ["having" cond]
 //!           ["order" "by" order ("," order)*] ["limit" value] ["offset" value]
+//! join   := ["left"] "join" alias "." relation ("." relation)* alias
 //! item   := expr ["as" ident]
 //! expr   := path | agg "(" ["distinct"] path ["where" cond] ")"
 //!         | literal | "{" rust-expr "}"
@@ -15,7 +17,7 @@
 use syn::parse::{Parse, ParseStream};
 use syn::{braced, parenthesized, Ident, Token};
 
-use super::ir::{Agg, AggFn, CmpOp, Cond, Expr, Item, Lit, Order, Path, Query};
+use super::ir::{Agg, AggFn, CmpOp, Cond, Expr, Item, Join, Lit, Order, Path, Query};
 
 mod kw {
     syn::custom_keyword!(from);
@@ -33,6 +35,23 @@ mod kw {
     syn::custom_keyword!(null);
     syn::custom_keyword!(like);
     syn::custom_keyword!(distinct);
+    syn::custom_keyword!(join);
+    syn::custom_keyword!(left);
+    syn::custom_keyword!(group);
+    syn::custom_keyword!(having);
+}
+
+/// Whether the next token starts a clause or a join, rather than an alias.
+fn at_clause(input: ParseStream<'_>) -> bool {
+    input.peek(kw::select)
+        || input.peek(Token![where])
+        || input.peek(kw::join)
+        || input.peek(kw::left)
+        || input.peek(kw::group)
+        || input.peek(kw::having)
+        || input.peek(kw::order)
+        || input.peek(kw::limit)
+        || input.peek(kw::offset)
 }
 
 /// `query_as!`'s input: `Type, query`.
@@ -52,12 +71,32 @@ impl Parse for Query {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         input.parse::<kw::from>()?;
         let from: syn::Path = input.parse()?;
+        let alias = if input.peek(Ident) && !at_clause(input) {
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        let mut joins = Vec::new();
+        while input.peek(kw::join) || input.peek(kw::left) {
+            joins.push(input.parse()?);
+        }
         let select = if input.parse::<Option<kw::select>>()?.is_some() {
             Some(comma_list(input, Item::parse)?)
         } else {
             None
         };
         let filter = if input.parse::<Option<Token![where]>>()?.is_some() {
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        let group = if input.parse::<Option<kw::group>>()?.is_some() {
+            input.parse::<kw::by>()?;
+            comma_list(input, Expr::parse)?
+        } else {
+            Vec::new()
+        };
+        let having = if input.parse::<Option<kw::having>>()?.is_some() {
             Some(input.parse()?)
         } else {
             None
@@ -78,35 +117,46 @@ impl Parse for Query {
         } else {
             None
         };
-        if !input.is_empty() {
-            return Err(input.error(expected_clause(&select, &filter, &order, &limit, &offset)));
-        }
-        Ok(Self {
+        let query = Self {
             as_type: None,
             from,
+            alias,
+            joins,
             select,
             filter,
+            group,
+            having,
             order,
             limit,
             offset,
-        })
+        };
+        if !input.is_empty() {
+            return Err(input.error(expected_clause(&query)));
+        }
+        Ok(query)
     }
 }
 
 /// What may still come after the clauses parsed so far.
-fn expected_clause(
-    select: &Option<Vec<Item>>,
-    filter: &Option<Cond>,
-    order: &[Order],
-    limit: &Option<Expr>,
-    offset: &Option<Expr>,
-) -> String {
+fn expected_clause(query: &Query) -> String {
+    let Query {
+        select,
+        filter,
+        group,
+        having,
+        order,
+        limit,
+        offset,
+        ..
+    } = query;
+    let after_where = group.is_empty() && having.is_none() && order.is_empty();
+    let before_where = select.is_none() && filter.is_none() && after_where;
     let clauses = [
-        (
-            "`select`",
-            select.is_none() && filter.is_none() && order.is_empty(),
-        ),
-        ("`where`", filter.is_none() && order.is_empty()),
+        ("`join`", before_where),
+        ("`select`", before_where),
+        ("`where`", filter.is_none() && after_where),
+        ("`group by`", after_where),
+        ("`having`", having.is_none() && order.is_empty()),
         ("`order by`", order.is_empty() && limit.is_none()),
         ("`limit`", limit.is_none() && offset.is_none()),
         ("`offset`", offset.is_none()),
@@ -116,7 +166,7 @@ fn expected_clause(
         .filter(|(_, open)| *open)
         .map(|(name, _)| *name)
         .collect();
-    let comma = if select.is_some() || !order.is_empty() {
+    let comma = if select.is_some() || !order.is_empty() || !group.is_empty() {
         "`,`, "
     } else {
         ""
@@ -136,6 +186,32 @@ fn comma_list<T>(
         items.push(item(input)?);
     }
     Ok(items)
+}
+
+impl Parse for Join {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let left = input.parse::<Option<kw::left>>()?.is_some();
+        let keyword = input.parse::<kw::join>()?.span;
+        let path: Path = input.parse()?;
+        if path.segments.len() < 2 {
+            return Err(syn::Error::new(
+                path.span(),
+                format!("join a relation of an alias: `join {path}.relation alias`"),
+            ));
+        }
+        let alias = input.parse().map_err(|error| {
+            syn::Error::new(
+                error.span(),
+                format!("name the joined rows: `join {path} alias`"),
+            )
+        })?;
+        Ok(Self {
+            left,
+            keyword,
+            path,
+            alias,
+        })
+    }
 }
 
 impl Parse for Item {
@@ -493,7 +569,7 @@ mod tests {
         );
         assert_eq!(
             error(quote!(from Store select id name)),
-            "expected `,`, `where`, `order by`, `limit`, `offset` or the end of the query"
+            "expected `,`, `where`, `group by`, `having`, `order by`, `limit`, `offset` or the end of the query"
         );
         assert_eq!(
             error(quote!(from Store where id not = 1)),

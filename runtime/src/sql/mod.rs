@@ -14,7 +14,7 @@ mod sqlite;
 use std::fmt::Write;
 
 use crate::model::RelationMeta;
-use crate::plan::{Agg, AggFn, ColumnPath, Cond, Expr, Plan};
+use crate::plan::{Agg, AggFn, ColumnPath, Cond, Expr, JoinedAgg, Plan};
 
 /// The SQL dialects fanless renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,15 +76,18 @@ struct Renderer {
     aliases: usize,
 }
 
-/// The table a condition or value is read from, and the to-one joins it
-/// needed so far, parents before children.
+/// The tables a condition or value is read from (the root's alias, then
+/// one per explicit join), and the to-one joins it needed so far, parents
+/// before children.
 struct Scope {
-    alias: String,
-    joins: Vec<Join>,
+    aliases: Vec<String>,
+    joins: Vec<ToOneJoin>,
 }
 
-/// `LEFT JOIN target AS alias` for the to-one path `hops` of a scope.
-struct Join {
+/// `LEFT JOIN target AS alias` for the to-one path `hops` from the scope's
+/// alias `from`.
+struct ToOneJoin {
+    from: usize,
     hops: Vec<&'static str>,
     rel: RelationMeta,
     alias: String,
@@ -93,26 +96,32 @@ struct Join {
 impl Scope {
     fn new(alias: String) -> Self {
         Self {
-            alias,
+            aliases: vec![alias],
             joins: Vec::new(),
         }
     }
 
-    /// The alias that `hops` (a prefix of some path) reaches.
-    fn alias_of(&self, hops: &[&str]) -> &str {
+    /// The alias that `hops` (a prefix of some path) reaches from `from`.
+    fn alias_of(&self, from: usize, hops: &[&str]) -> &str {
+        let base = self.aliases[from].as_str();
         if hops.is_empty() {
-            return &self.alias;
+            return base;
         }
         self.joins
             .iter()
-            .find(|join| join.hops == hops)
-            .map_or(self.alias.as_str(), |join| &join.alias)
+            .find(|join| join.from == from && join.hops == hops)
+            .map_or(base, |join| &join.alias)
     }
 }
 
 impl Renderer {
     fn query(&mut self, plan: &Plan) -> String {
         let mut scope = Scope::new(self.alias());
+        let mut explicit = String::new();
+        for join in &plan.joins {
+            let alias = self.explicit_join(&mut explicit, join, &scope);
+            scope.aliases.push(alias);
+        }
         let mut select = String::new();
         match &plan.select {
             Some(items) => {
@@ -131,11 +140,17 @@ impl Renderer {
                     if i > 0 {
                         select.push_str(", ");
                     }
-                    self.column(&mut select, &scope.alias, column);
+                    self.column(&mut select, &scope.aliases[0], column);
                 }
             }
         }
         let filter = plan.filter.as_ref().map(|cond| self.cond(cond, &mut scope));
+        let group: Vec<String> = plan
+            .group
+            .iter()
+            .map(|e| self.expr(e, &mut scope))
+            .collect();
+        let having = plan.having.as_ref().map(|cond| self.cond(cond, &mut scope));
         let mut order = String::new();
         for (i, key) in plan.order.iter().enumerate() {
             order.push_str(if i == 0 { " ORDER BY " } else { ", " });
@@ -158,13 +173,46 @@ impl Renderer {
         }
 
         let mut sql = format!("SELECT {select} FROM ");
-        self.from(&mut sql, plan.root.table, &scope);
+        self.syntax.quote(&mut sql, plan.root.table);
+        let _ = write!(sql, " AS {}{explicit}", scope.aliases[0]);
+        self.joins(&mut sql, &scope);
         if let Some(filter) = filter {
             sql.push_str(" WHERE ");
             sql.push_str(&filter);
         }
+        if !group.is_empty() {
+            sql.push_str(" GROUP BY ");
+            sql.push_str(&group.join(", "));
+        }
+        if let Some(having) = having {
+            sql.push_str(" HAVING ");
+            sql.push_str(&having);
+        }
         sql.push_str(&order);
         sql
+    }
+
+    /// Writes an explicit join, one `JOIN` per relation of its path, and
+    /// returns the alias of its last table.
+    fn explicit_join(
+        &mut self,
+        out: &mut String,
+        join: &crate::plan::Join,
+        scope: &Scope,
+    ) -> String {
+        let kind = if join.left { "LEFT JOIN" } else { "INNER JOIN" };
+        let mut previous = scope.aliases[join.parent].clone();
+        for rel in &join.hops {
+            let current = self.alias();
+            let _ = write!(out, " {kind} ");
+            self.syntax.quote(out, rel.target.table);
+            let _ = write!(out, " AS {current} ON ");
+            self.column(out, &current, rel.target_key);
+            out.push_str(" = ");
+            self.column(out, &previous, rel.source_key);
+            previous = current;
+        }
+        previous
     }
 
     fn alias(&mut self) -> String {
@@ -179,16 +227,10 @@ impl Renderer {
         self.syntax.quote(out, column);
     }
 
-    /// `table AS alias`, then the scope's to-one joins.
-    fn from(&self, out: &mut String, table: &str, scope: &Scope) {
-        self.syntax.quote(out, table);
-        let _ = write!(out, " AS {}", scope.alias);
-        self.joins(out, scope);
-    }
-
+    /// The scope's to-one joins.
     fn joins(&self, out: &mut String, scope: &Scope) {
         for join in &scope.joins {
-            let parent = scope.alias_of(&join.hops[..join.hops.len() - 1]);
+            let parent = scope.alias_of(join.from, &join.hops[..join.hops.len() - 1]);
             out.push_str(" LEFT JOIN ");
             self.syntax.quote(out, join.rel.target.table);
             let _ = write!(out, " AS {} ON ", join.alias);
@@ -198,23 +240,28 @@ impl Renderer {
         }
     }
 
-    /// The alias of the last model of the to-one path `hops`, joining what
-    /// the scope has not joined yet.
-    fn join_to_one(&mut self, hops: &[RelationMeta], scope: &mut Scope) -> String {
+    /// The alias of the last model of the to-one path `hops` from the
+    /// scope's alias `from`, joining what the scope has not joined yet.
+    fn join_to_one(&mut self, from: usize, hops: &[RelationMeta], scope: &mut Scope) -> String {
         debug_assert!(hops.iter().all(|hop| !hop.many), "to-many path in a join");
         let names: Vec<&'static str> = hops.iter().map(|hop| hop.name).collect();
         for (depth, rel) in hops.iter().enumerate() {
             let prefix = &names[..=depth];
-            if !scope.joins.iter().any(|join| join.hops == prefix) {
+            if !scope
+                .joins
+                .iter()
+                .any(|join| join.from == from && join.hops == prefix)
+            {
                 let alias = self.alias();
-                scope.joins.push(Join {
+                scope.joins.push(ToOneJoin {
+                    from,
                     hops: prefix.to_vec(),
                     rel: *rel,
                     alias,
                 });
             }
         }
-        scope.alias_of(&names).to_owned()
+        scope.alias_of(from, &names).to_owned()
     }
 
     /// The path `hops` from `alias` as one chain of inner joins:
@@ -248,10 +295,11 @@ impl Renderer {
         let mut out = String::new();
         match expr {
             Expr::Column(path) => {
-                let alias = self.join_to_one(&path.hops, scope);
+                let alias = self.join_to_one(path.alias, &path.hops, scope);
                 self.column(&mut out, &alias, path.column);
             }
             Expr::Agg(agg) => out = self.agg(agg, scope),
+            Expr::Joined(agg) => out = self.joined(agg, scope),
             Expr::Param => {
                 self.params += 1;
                 self.syntax.placeholder(&mut out, self.params);
@@ -264,9 +312,42 @@ impl Renderer {
         out
     }
 
-    /// An aggregate as its own correlated subquery over its whole path.
+    /// An aggregate over joined rows.
+    fn joined(&mut self, agg: &JoinedAgg, scope: &Scope) -> String {
+        let mut arg = String::new();
+        if agg.distinct {
+            arg.push_str("DISTINCT ");
+        }
+        self.column(&mut arg, &scope.aliases[agg.alias], agg.column);
+        let mut out = String::new();
+        self.aggregate(&mut out, agg.func, &arg);
+        out
+    }
+
+    /// `func(arg)` with the casts and defaults the row decodes.
+    fn aggregate(&self, out: &mut String, func: AggFn, arg: &str) {
+        match func {
+            AggFn::Count => {
+                let _ = write!(out, "COUNT({arg})");
+            }
+            AggFn::Sum { float } => self.syntax.sum(out, arg, float),
+            AggFn::Avg => self.syntax.avg(out, arg),
+            AggFn::Min => {
+                let _ = write!(out, "MIN({arg})");
+            }
+            AggFn::Max => {
+                let _ = write!(out, "MAX({arg})");
+            }
+            AggFn::Exists => {
+                let _ = write!(out, "COUNT({arg}) > 0");
+            }
+        }
+    }
+
+    /// An aggregate as its own correlated subquery over its whole path,
+    /// from the scope's root alias.
     fn agg(&mut self, agg: &Agg, scope: &Scope) -> String {
-        let (mut from, correlation, last) = self.chain(&agg.hops, &scope.alias);
+        let (mut from, correlation, last) = self.chain(&agg.hops, &scope.aliases[0]);
         let mut inner = Scope::new(last);
         let filter = agg.filter.as_ref().map(|cond| self.cond(cond, &mut inner));
         // The filter's to-one joins hang off the chain's last model.
@@ -282,29 +363,17 @@ impl Renderer {
             arg.push_str("DISTINCT ");
         }
         match (agg.column, target) {
-            (Some(column), _) => self.column(&mut arg, &inner.alias, column),
+            (Some(column), _) => self.column(&mut arg, &inner.aliases[0], column),
             (None, Some(model)) if agg.distinct => {
-                self.column(&mut arg, &inner.alias, model.primary_key)
+                self.column(&mut arg, &inner.aliases[0], model.primary_key)
             }
             (None, _) => arg.push('*'),
         }
-        let mut value = String::new();
-        match agg.func {
-            AggFn::Exists => {
-                return format!("EXISTS (SELECT 1 FROM {from} WHERE {condition})");
-            }
-            AggFn::Count => {
-                let _ = write!(value, "COUNT({arg})");
-            }
-            AggFn::Sum { float } => self.syntax.sum(&mut value, &arg, float),
-            AggFn::Avg => self.syntax.avg(&mut value, &arg),
-            AggFn::Min => {
-                let _ = write!(value, "MIN({arg})");
-            }
-            AggFn::Max => {
-                let _ = write!(value, "MAX({arg})");
-            }
+        if agg.func == AggFn::Exists {
+            return format!("EXISTS (SELECT 1 FROM {from} WHERE {condition})");
         }
+        let mut value = String::new();
+        self.aggregate(&mut value, agg.func, &arg);
         format!("(SELECT {value} FROM {from} WHERE {condition})")
     }
 
@@ -396,7 +465,7 @@ impl Renderer {
         scope: &Scope,
         exists: &mut Vec<(String, String)>,
     ) -> String {
-        let (from, correlation, last) = self.chain(&path.hops, &scope.alias);
+        let (from, correlation, last) = self.chain(&path.hops, &scope.aliases[path.alias]);
         exists.push((from, correlation));
         let mut out = String::new();
         self.column(&mut out, &last, path.column);
