@@ -258,3 +258,51 @@ pub async fn insert(db: &Db, table: &str, columns: &[&str], values: Vec<Value>) 
     };
     result.unwrap_or_else(|e| panic!("{} rejected {sql}: {e}", crate::name(db)));
 }
+
+/// Lookups over the rows, as the expected answers need them.
+impl Data {
+    /// The store with key `id`.
+    pub fn store(&self, id: i64) -> &Store {
+        self.stores
+            .iter()
+            .find(|s| s.id == id)
+            .expect("a store of the data")
+    }
+
+    /// The department with key `id`.
+    pub fn department(&self, id: i64) -> &Department {
+        self.departments
+            .iter()
+            .find(|d| d.id == id)
+            .expect("a department of the data")
+    }
+
+    /// The employee with key `id`.
+    pub fn employee(&self, id: i64) -> &Employee {
+        self.employees
+            .iter()
+            .find(|e| e.id == id)
+            .expect("an employee of the data")
+    }
+
+    /// The key of the store an employee works for.
+    pub fn store_of(&self, employee: &Employee) -> i64 {
+        self.department(employee.department_id).store_id
+    }
+
+    /// The employees of a department.
+    pub fn employees_of_department(&self, department: i64) -> Vec<&Employee> {
+        self.employees
+            .iter()
+            .filter(|e| e.department_id == department)
+            .collect()
+    }
+
+    /// The employees of a store, through its departments.
+    pub fn employees_of_store(&self, store: i64) -> Vec<&Employee> {
+        self.employees
+            .iter()
+            .filter(|e| self.store_of(e) == store)
+            .collect()
+    }
+}

@@ -314,3 +314,27 @@ async fn create_schema(db: &Db) {
         execute(db, &ddl(db, template)).await;
     }
 }
+
+/// Connects to every database available for `test` and inserts the
+/// generated rows into each.
+pub async fn setup(test: &str) -> (Vec<Db>, data::Data) {
+    let dbs = databases(test).await;
+    let data = data::Data::generate();
+    for db in &dbs {
+        data.insert(db).await;
+    }
+    (dbs, data)
+}
+
+/// Whether two optional floats are equal up to rounding.
+pub fn close(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+        (a, b) => a == b,
+    }
+}
+
+/// The mean of `values`; `None` when empty, as SQL's `AVG`.
+pub fn avg(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}

@@ -4,45 +4,9 @@
 use std::collections::HashSet;
 
 use fanless::{query, query_as};
-use fanless_tests::data::Data;
 use fanless_tests::{
-    databases, drop_databases, fetch_all, name, Db, Employee, Order, Product, Store,
+    avg, close, drop_databases, fetch_all, name, setup, Employee, Order, Product, Store,
 };
-
-async fn setup(test: &str) -> (Vec<Db>, Data) {
-    let dbs = databases(test).await;
-    let data = Data::generate();
-    for db in &dbs {
-        data.insert(db).await;
-    }
-    (dbs, data)
-}
-
-fn close(a: Option<f64>, b: Option<f64>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * a.abs().max(1.0),
-        (a, b) => a == b,
-    }
-}
-
-fn avg(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
-}
-
-fn store_of_employee(data: &Data, e: &Employee) -> i64 {
-    data.departments
-        .iter()
-        .find(|d| d.id == e.department_id)
-        .map(|d| d.store_id)
-        .unwrap()
-}
-
-fn employees_of_store<'a>(data: &'a Data, store: &Store) -> Vec<&'a Employee> {
-    data.employees
-        .iter()
-        .filter(|e| store_of_employee(data, e) == store.id)
-        .collect()
-}
 
 #[tokio::test]
 async fn model_rows_without_select() {
@@ -78,7 +42,7 @@ async fn aggregates_over_to_many_paths() {
         .iter()
         .filter(|s| s.name != excluded)
         .map(|s| {
-            let employees = employees_of_store(&data, s);
+            let employees = data.employees_of_store(s.id);
             let prices: Vec<f64> = data
                 .products
                 .iter()
@@ -206,24 +170,9 @@ async fn to_one_paths_over_several_hops() {
         .employees
         .iter()
         .map(|e| {
-            let department = data
-                .departments
-                .iter()
-                .find(|d| d.id == e.department_id)
-                .unwrap();
-            let store = data
-                .stores
-                .iter()
-                .find(|s| s.id == department.store_id)
-                .unwrap();
-            let manager = e.manager_id.map(|m| {
-                data.employees
-                    .iter()
-                    .find(|x| x.id == m)
-                    .unwrap()
-                    .name
-                    .clone()
-            });
+            let department = data.department(e.department_id);
+            let store = data.store(department.store_id);
+            let manager = e.manager_id.map(|m| data.employee(m).name.clone());
             let badge = data
                 .badges
                 .iter()
@@ -269,7 +218,7 @@ async fn aggregates_after_to_one_hops_and_over_self_relations() {
         .employees
         .iter()
         .map(|e| {
-            let store = store_of_employee(&data, e);
+            let store = data.store_of(e);
             let reports: Vec<&Employee> = data
                 .employees
                 .iter()
@@ -322,7 +271,7 @@ async fn distinct_and_column_counts() {
         .stores
         .iter()
         .map(|s| {
-            let employees = employees_of_store(&data, s);
+            let employees = data.employees_of_store(s.id);
             let salaries: HashSet<i64> = employees.iter().map(|e| e.salary).collect();
             let managers: HashSet<i64> = employees.iter().filter_map(|e| e.manager_id).collect();
             (
@@ -365,7 +314,7 @@ async fn filtered_aggregates() {
         .stores
         .iter()
         .map(|s| {
-            let employees = employees_of_store(&data, s);
+            let employees = data.employees_of_store(s.id);
             let kept: Vec<f64> = employees
                 .iter()
                 .filter(|e| {
@@ -440,7 +389,7 @@ async fn root_where_over_to_many_paths_never_repeats_rows() {
             .any(|p| p.store_id == s.id && p.price > price)
     });
     let with_obrien = ids(&|s| {
-        employees_of_store(&data, s)
+        data.employees_of_store(s.id)
             .iter()
             .any(|e| e.name == "O'Brien")
     });
@@ -504,7 +453,7 @@ async fn order_by_aggregates() {
     let (dbs, data) = setup("order_by_aggregates").await;
     let key = |s: &Store| {
         let products = data.products.iter().filter(|p| p.store_id == s.id).count();
-        let top = employees_of_store(&data, s).iter().map(|e| e.salary).max();
+        let top = data.employees_of_store(s.id).iter().map(|e| e.salary).max();
         (products, top, s.id)
     };
     let mut by_products: Vec<_> = data.stores.iter().map(key).collect();
@@ -646,14 +595,7 @@ async fn nullable_relations_and_keyword_names() {
         .iter()
         .filter(|o| o.store_id.is_some() || o.group_name == group)
         .map(|o| {
-            let store = o.store_id.map(|id| {
-                data.stores
-                    .iter()
-                    .find(|s| s.id == id)
-                    .unwrap()
-                    .name
-                    .clone()
-            });
+            let store = o.store_id.map(|id| data.store(id).name.clone());
             (o.id, o.group_name.clone(), o.r#select, store)
         })
         .collect();
@@ -717,14 +659,7 @@ async fn nulls_sort_last_and_limit_offset_take_parameters() {
         .employees
         .iter()
         .map(|e| {
-            let manager = e.manager_id.map(|m| {
-                data.employees
-                    .iter()
-                    .find(|x| x.id == m)
-                    .unwrap()
-                    .name
-                    .clone()
-            });
+            let manager = e.manager_id.map(|m| data.employee(m).name.clone());
             (manager, e.id)
         })
         .collect();

@@ -8,6 +8,7 @@ use fanless::Model;
 #[model(table = "shop_store")]
 #[model(has_many(departments = Department))]
 #[model(has_many(products = Product))]
+#[model(has_many(orders = Order))]
 pub struct Store {
     /// Key.
     #[model(primary_key)]
@@ -67,4 +68,18 @@ pub struct Product {
     pub price: f64,
     /// Whether it is no longer sold.
     pub discontinued: bool,
+}
+
+/// An order placed at a store.
+#[derive(Model, Debug)]
+#[model(table = "shop_order")]
+pub struct Order {
+    /// Key.
+    #[model(primary_key)]
+    pub id: i64,
+    /// The store.
+    #[model(belongs_to(Store))]
+    pub store_id: i64,
+    /// Total.
+    pub total: f64,
 }

@@ -160,12 +160,13 @@ fn check_joined_agg(agg: &super::ir::Agg, clause: Clause, aliases: &[&Ident], cx
             ),
         );
     } else if agg.path.segments.len() > 2 {
+        let (relation, column) = (&agg.path.segments[1], &agg.path.segments[2]);
         cx.error(
-            agg.path.segments[2].span(),
+            column.span(),
             format!(
-                "with joins, `{name}` takes an alias's column (`{name}({}.{})`); to aggregate over a relation \
-                 path, drop the joins: each path aggregate is its own subquery",
-                first, agg.path.segments[1]
+                "with joins, an aggregate takes a joined alias's column: `join {first}.{relation} x`, \
+                 then `{name}(x.{column})`; or drop the joins and aggregate over the path, each path \
+                 aggregate being its own subquery"
             ),
         );
     } else if agg.path.segments.len() == 1 && !matches!(agg.func, AggFn::Count | AggFn::Exists) {

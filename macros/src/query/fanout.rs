@@ -237,24 +237,35 @@ pub fn checks(query: &Query, tree: &Tree) -> Vec<Check> {
             .collect();
         let below_text = below_paths.join(" or ");
         let text = agg.text;
+        let path = &tree.aliases[alias].path;
         let (verb, fix) = match agg.func {
+            AggFn::Count if path.is_empty() => (
+                "counts",
+                format!("count each row once: `count(distinct {})`", agg.argument),
+            ),
             AggFn::Count => (
                 "counts",
                 format!(
                     "count each row once with `count(distinct {})`, or drop the joins below `{name}` \
-                     and count over the path{}",
-                    agg.argument,
-                    path_hint("count", &tree.aliases[alias].path, None)
+                     and count over the path: `count({path})`",
+                    agg.argument
                 ),
             ),
-            _ => (
-                if agg.func == AggFn::Sum { "sums" } else { "averages" },
-                format!(
-                    "drop the joins below `{name}` and aggregate over the path, which is its own \
-                     subquery{}",
-                    path_hint(agg.func_name, &tree.aliases[alias].path, agg.column.as_deref())
-                ),
-            ),
+            _ => {
+                let verb = if agg.func == AggFn::Sum { "sums" } else { "averages" };
+                let fix = match (path.as_str(), agg.column.as_deref()) {
+                    ("", _) | (_, None) => format!(
+                        "aggregate `{}` in a query without the joins below `{name}`",
+                        agg.argument
+                    ),
+                    (path, Some(column)) => format!(
+                        "drop the joins below `{name}` and aggregate over the path, which is its own \
+                         subquery: `{}({path}.{column})`",
+                        agg.func_name
+                    ),
+                };
+                (verb, fix)
+            }
         };
         checks.push(Check {
             rule: Rule::Inflated,
@@ -269,15 +280,6 @@ pub fn checks(query: &Query, tree: &Tree) -> Vec<Check> {
         });
     }
     checks
-}
-
-/// `: `func(path.column)``, when the alias is not the root.
-fn path_hint(func: &str, path: &str, column: Option<&str>) -> String {
-    match (path, column) {
-        ("", _) => String::new(),
-        (path, Some(column)) => format!(": `{func}({path}.{column})`"),
-        (path, None) => format!(": `{func}({path})`"),
-    }
 }
 
 /// An aggregate over joined rows, as the rules need it.

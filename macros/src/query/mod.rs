@@ -13,22 +13,26 @@ use crate::diag::Ctxt;
 
 /// Expands `query!` (or `query_as!` when `as_type`) on `input`.
 pub fn expand(input: TokenStream, as_type: bool) -> TokenStream {
-    let mut cx = Ctxt::default();
     let parsed = if as_type {
         syn::parse2::<parse::QueryAs>(input).map(|query| query.0)
     } else {
         syn::parse2::<ir::Query>(input)
     };
-    match parsed {
-        Ok(query) => {
-            check::check(&query, &mut cx);
-            let tokens = expand::expand(&query, &mut cx);
-            match cx.finish() {
-                Ok(()) => tokens,
-                Err(errors) => fallback(errors),
-            }
-        }
-        Err(error) => fallback(error),
+    let query = match parsed {
+        Ok(query) => query,
+        Err(error) => return fallback(error),
+    };
+    // The expansion relies on the checks: it only ever sees a valid query.
+    let mut cx = Ctxt::default();
+    check::check(&query, &mut cx);
+    if let Err(errors) = cx.finish() {
+        return fallback(errors);
+    }
+    let mut cx = Ctxt::default();
+    let tokens = expand::expand(&query, &mut cx);
+    match cx.finish() {
+        Ok(()) => tokens,
+        Err(errors) => fallback(errors),
     }
 }
 

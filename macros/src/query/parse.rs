@@ -199,12 +199,13 @@ impl Parse for Join {
                 format!("join a relation of an alias: `join {path}.relation alias`"),
             ));
         }
-        let alias = input.parse().map_err(|error| {
-            syn::Error::new(
-                error.span(),
-                format!("name the joined rows: `join {path} alias`"),
-            )
-        })?;
+        let needs_alias = || format!("name the joined rows: `join {path} alias`");
+        if at_clause(input) {
+            return Err(input.error(needs_alias()));
+        }
+        let alias = input
+            .parse()
+            .map_err(|error| syn::Error::new(error.span(), needs_alias()))?;
         Ok(Self {
             left,
             keyword,
