@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use fanless::query;
-use fanless_tests::{close, drop_databases, fetch_all, name, setup, Department, Employee, Store};
+use fanless_tests::{
+    close, drop_databases, fetch_all, name, setup, Db, Department, Employee, Store,
+};
 
 #[tokio::test]
 async fn one_to_many_join_grouped_with_every_aggregate() {
@@ -257,6 +259,42 @@ async fn plain_rows_over_one_chain_with_parameters() {
             .map(|r| (r.department, r.id, r.name))
             .collect();
         assert_eq!(got, expected, "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}
+
+#[tokio::test]
+async fn the_suggested_path_form_returns_what_the_trap_computes() {
+    let (dbs, _) = setup("join_trap_fix").await;
+    // The trap, as an ORM writes it (and as `query!` refuses it).
+    let trap = "SELECT s.id, COUNT(DISTINCT p.id), COUNT(DISTINCT e.id) FROM shop_store s \
+        LEFT JOIN shop_product p ON p.store_id = s.id \
+        LEFT JOIN shop_department d ON d.store_id = s.id \
+        LEFT JOIN shop_employee e ON e.department_id = d.id \
+        GROUP BY s.id ORDER BY s.id";
+    for db in &dbs {
+        let trapped: Vec<(i64, i64, i64)> = match db {
+            Db::Sqlite(pool) => sqlx::query_as(trap).fetch_all(pool).await,
+            Db::Postgres(pool, _) => sqlx::query_as(trap).fetch_all(pool).await,
+            Db::MySql(pool, _) => sqlx::query_as(trap).fetch_all(pool).await,
+        }
+        .unwrap();
+        // The fix the fan-trap error gives for that query.
+        let fixed = fetch_all!(
+            db,
+            query!(
+                from Store
+                select id, count(distinct products.id) as products,
+                       count(distinct departments.employees.id) as employees
+                order by id
+            )
+        )
+        .unwrap();
+        let fixed: Vec<_> = fixed
+            .iter()
+            .map(|r| (r.id, r.products, r.employees))
+            .collect();
+        assert_eq!(fixed, trapped, "{}", name(db));
     }
     drop_databases(dbs).await;
 }
