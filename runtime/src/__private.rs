@@ -12,6 +12,7 @@ pub use crate::model::{
 pub use crate::plan::{
     Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan,
 };
+pub use crate::schema::{ColumnDef, Table};
 pub use crate::sql::DialectKind;
 pub use sqlx;
 

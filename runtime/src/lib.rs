@@ -16,6 +16,7 @@ extern crate self as fanless;
 mod exec;
 mod model;
 mod plan;
+mod schema;
 mod sql;
 
 #[doc(hidden)]
@@ -27,4 +28,5 @@ pub use model::{
     Card, Column, Many, Model, ModelMeta, Numeric, One, Optional, Relation, RelationMeta, Scalar,
     ToOne,
 };
+pub use schema::{missing_indexes, ForeignKey, MissingIndex, SqlType};
 pub use sqlx;

@@ -34,6 +34,41 @@ pub trait Model: Sized + 'static {
     const BELONGS_TO: Self::BelongsTo;
     /// Table name, column names and primary key.
     const META: &'static ModelMeta;
+    /// The foreign keys of the `belongs_to` fields.
+    const FOREIGN_KEYS: &'static [crate::ForeignKey];
+
+    /// `CREATE TABLE` for this model in `DB`, then a `CREATE INDEX` for each
+    /// foreign key not declared `indexed = false` (MySQL indexes them with
+    /// the constraint). Tables a foreign key points to must exist first.
+    ///
+    /// ```
+    /// # use fanless::Model;
+    /// # #[derive(Model)] #[model(table = "shop_store")] struct Store { #[model(primary_key)] id: i64 }
+    /// #[derive(Model)]
+    /// #[model(table = "shop_product")]
+    /// struct Product {
+    ///     #[model(primary_key)]
+    ///     id: i64,
+    ///     #[model(belongs_to(Store))]
+    ///     store_id: i64,
+    ///     name: Option<String>,
+    /// }
+    ///
+    /// assert_eq!(
+    ///     Product::create_table::<sqlx::Sqlite>(),
+    ///     [
+    ///         r#"CREATE TABLE "shop_product" ("id" INTEGER NOT NULL PRIMARY KEY, "store_id" INTEGER NOT NULL, "name" TEXT NULL, FOREIGN KEY ("store_id") REFERENCES "shop_store" ("id"))"#,
+    ///         r#"CREATE INDEX "shop_product_store_id_idx" ON "shop_product" ("store_id")"#,
+    ///     ]
+    /// );
+    /// ```
+    fn create_table<DB>() -> Vec<String>
+    where
+        DB: crate::Dialect,
+        Self: crate::schema::Table<DB>,
+    {
+        crate::schema::create_table::<Self, DB>()
+    }
 }
 
 /// The SQL names of a model, as validated by the derive.

@@ -274,44 +274,32 @@ pub async fn execute(db: &Db, sql: &str) {
     result.unwrap_or_else(|e| panic!("{} rejected {sql}: {e}", name(db)));
 }
 
-/// The DDL of the test models, written per dialect from one template:
-/// `{bigint}`, `{text}`, `{double}`, `{bool}`, `{int}` and `"quoted"` names.
-const SCHEMA: &[&str] = &[
-    r#"CREATE TABLE "shop_store" ("id" {bigint} PRIMARY KEY, "name" {text} NOT NULL)"#,
-    r#"CREATE TABLE "shop_department" ("id" {bigint} PRIMARY KEY, "store_id" {bigint} NOT NULL REFERENCES "shop_store" ("id"), "name" {text} NOT NULL)"#,
-    r#"CREATE INDEX "shop_department_store_id" ON "shop_department" ("store_id")"#,
-    r#"CREATE TABLE "shop_employee" ("id" {bigint} PRIMARY KEY, "department_id" {bigint} NOT NULL REFERENCES "shop_department" ("id"), "manager_id" {bigint} NULL REFERENCES "shop_employee" ("id"), "name" {text} NOT NULL, "salary" {bigint} NOT NULL)"#,
-    r#"CREATE INDEX "shop_employee_department_id" ON "shop_employee" ("department_id")"#,
-    r#"CREATE INDEX "shop_employee_manager_id" ON "shop_employee" ("manager_id")"#,
-    r#"CREATE TABLE "shop_product" ("id" {bigint} PRIMARY KEY, "store_id" {bigint} NOT NULL REFERENCES "shop_store" ("id"), "name" {text} NOT NULL, "price" {double} NOT NULL, "discontinued" {bool} NOT NULL)"#,
-    r#"CREATE INDEX "shop_product_store_id" ON "shop_product" ("store_id")"#,
-    r#"CREATE TABLE "shop_badge" ("id" {bigint} PRIMARY KEY, "employee_id" {bigint} NOT NULL UNIQUE REFERENCES "shop_employee" ("id"), "code" {text} NOT NULL)"#,
-    r#"CREATE TABLE "order" ("id" {bigint} PRIMARY KEY, "store_id" {bigint} NULL REFERENCES "shop_store" ("id"), "group" {text} NOT NULL, "select" {int} NOT NULL)"#,
-    r#"CREATE INDEX "order_store_id" ON "order" ("store_id")"#,
-];
-
-/// `template` in `db`'s dialect.
-pub fn ddl(db: &Db, template: &str) -> String {
-    let (bigint, text, double, boolean, int) = match db {
-        Db::Sqlite(_) => ("INTEGER", "TEXT", "REAL", "BOOLEAN", "INTEGER"),
-        Db::Postgres(..) => ("BIGINT", "TEXT", "DOUBLE PRECISION", "BOOLEAN", "INTEGER"),
-        Db::MySql(..) => ("BIGINT", "VARCHAR(255)", "DOUBLE", "BOOLEAN", "INT"),
-    };
-    let sql = template
-        .replace("{bigint}", bigint)
-        .replace("{text}", text)
-        .replace("{double}", double)
-        .replace("{bool}", boolean)
-        .replace("{int}", int);
+/// The tables of the test models, from `Model::create_table`, in an order
+/// where each foreign key's table exists first.
+pub fn schema(db: &Db) -> Vec<String> {
+    macro_rules! tables {
+        ($db:ty) => {
+            [
+                Store::create_table::<$db>(),
+                Department::create_table::<$db>(),
+                Employee::create_table::<$db>(),
+                Product::create_table::<$db>(),
+                Badge::create_table::<$db>(),
+                Order::create_table::<$db>(),
+            ]
+            .concat()
+        };
+    }
     match db {
-        Db::MySql(..) => sql.replace('"', "`"),
-        _ => sql,
+        Db::Sqlite(_) => tables!(sqlx::Sqlite),
+        Db::Postgres(..) => tables!(sqlx::Postgres),
+        Db::MySql(..) => tables!(sqlx::MySql),
     }
 }
 
 async fn create_schema(db: &Db) {
-    for template in SCHEMA {
-        execute(db, &ddl(db, template)).await;
+    for statement in schema(db) {
+        execute(db, &statement).await;
     }
 }
 

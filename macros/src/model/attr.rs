@@ -33,10 +33,12 @@ pub struct FieldAttrs {
     pub belongs_to: Option<BelongsToAttr>,
 }
 
-/// `belongs_to(Target)` or `belongs_to(name = Target)`.
+/// `belongs_to(Target)` or `belongs_to(name = Target)`, then optionally
+/// `indexed = false`.
 pub struct BelongsToAttr {
     pub name: Option<Ident>,
     pub target: Path,
+    pub indexed: bool,
 }
 
 impl StructAttrs {
@@ -133,26 +135,37 @@ impl BelongsToAttr {
     fn parse(meta: &ParseNestedMeta<'_>) -> syn::Result<Self> {
         let needs = "`belongs_to` needs the target model: `belongs_to(Store)`";
         require_nested(meta, needs)?;
-        let mut out = None;
+        let mut target: Option<(Option<Ident>, Path)> = None;
+        let mut indexed = true;
         meta.parse_nested_meta(|inner| {
-            if out.is_some() {
-                return Err(inner.error("`belongs_to` takes one target model"));
-            }
-            out = Some(if inner.input.peek(syn::Token![=]) {
+            if inner.path.is_ident("indexed") {
+                // belongs_to(Store, indexed = false)
+                let value: syn::Lit = inner.value()?.parse()?;
+                match value {
+                    syn::Lit::Bool(value) => indexed = value.value,
+                    other => return Err(syn::Error::new(
+                        other.span(),
+                        "`indexed` takes `true` or `false`: `belongs_to(Store, indexed = false)`",
+                    )),
+                }
+            } else if target.is_some() {
+                return Err(inner.error(
+                    "`belongs_to` takes one target model, then optionally `indexed = false`",
+                ));
+            } else if inner.input.peek(syn::Token![=]) {
                 let name = key_of(&inner)?;
-                Self {
-                    name: Some(name),
-                    target: inner.value()?.parse()?,
-                }
+                target = Some((Some(name), inner.value()?.parse()?));
             } else {
-                Self {
-                    name: None,
-                    target: inner.path.clone(),
-                }
-            });
+                target = Some((None, inner.path.clone()));
+            }
             Ok(())
         })?;
-        out.ok_or_else(|| meta.error("`belongs_to` needs the target model: `belongs_to(Store)`"))
+        let (name, target) = target.ok_or_else(|| meta.error(needs))?;
+        Ok(Self {
+            name,
+            target,
+            indexed,
+        })
     }
 }
 

@@ -86,6 +86,20 @@ pub fn expand(model: &Model) -> TokenStream {
         });
     }
 
+    let foreign_keys = model.belongs_to.iter().map(|rel| {
+        let name = rel.name.to_string();
+        let column = names[rel.column];
+        let target = &rel.target;
+        let indexed = rel.indexed;
+        quote! {
+            ::fanless::ForeignKey {
+                relation: #name,
+                column: #column,
+                target: <#target as ::fanless::Model>::META,
+                indexed: #indexed,
+            }
+        }
+    });
     let columns_doc = format!("The columns of [`{ident}`], as `query!` resolves them.");
     let relations_doc = format!("The relations of [`{ident}`], as `query!` resolves them.");
     let belongs_to_doc = format!("The `belongs_to` relations of [`{ident}`].");
@@ -113,6 +127,22 @@ pub fn expand(model: &Model) -> TokenStream {
                 columns: &[#(#names),*],
                 primary_key: #primary_key,
             };
+            const FOREIGN_KEYS: &'static [::fanless::ForeignKey] = &[#(#foreign_keys),*];
+        }
+
+        // Checked only where `create_table` is called, so that columns of
+        // types without an SQL type still work in queries.
+        impl<__DB> #fl::Table<__DB> for #ident
+        where
+            #(#types: ::fanless::SqlType<__DB>,)*
+        {
+            fn columns() -> ::std::vec::Vec<#fl::ColumnDef> {
+                ::std::vec![#(#fl::ColumnDef {
+                    name: #names,
+                    sql: <#types as ::fanless::SqlType<__DB>>::SQL,
+                    nullable: <#types as ::fanless::SqlType<__DB>>::NULLABLE,
+                }),*]
+            }
         }
 
         #[doc = #columns_doc]

@@ -35,6 +35,8 @@ pub struct BelongsTo {
     pub column: usize,
     /// Whether the foreign key is an `Option`.
     pub nullable: bool,
+    /// Whether the foreign key column is indexed (`indexed = false` says not).
+    pub indexed: bool,
 }
 
 impl Model {
@@ -100,6 +102,7 @@ impl Model {
                         target: belongs_to.target,
                         column: index,
                         nullable: is_option(&field.ty),
+                        indexed: belongs_to.indexed,
                     });
                 }
             }

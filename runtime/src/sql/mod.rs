@@ -7,9 +7,12 @@
 //! repeats root rows. To-one paths become `LEFT JOIN`s of the scope they are
 //! read in.
 
+mod ddl;
 mod mysql;
 mod postgres;
 mod sqlite;
+
+pub use ddl::{create_index, create_table, leading_index_columns};
 
 use std::fmt::Write;
 

@@ -382,3 +382,47 @@ fn identifiers_are_quoted_whatever_they_hold() {
     quote_with(&mut out, "we\"ird", '"');
     assert_eq!(out, "\"we\"\"ird\"");
 }
+
+#[test]
+fn tables_with_foreign_keys_and_their_indexes() {
+    use crate::schema::{ColumnDef, ForeignKey};
+    let columns = [
+        ColumnDef {
+            name: "id",
+            sql: "BIGINT",
+            nullable: false,
+        },
+        ColumnDef {
+            name: "department_id",
+            sql: "BIGINT",
+            nullable: false,
+        },
+        ColumnDef {
+            name: "manager_id",
+            sql: "BIGINT",
+            nullable: true,
+        },
+    ];
+    let keys = [
+        ForeignKey {
+            relation: "department",
+            column: "department_id",
+            target: &DEPARTMENT,
+            indexed: true,
+        },
+        ForeignKey {
+            relation: "manager",
+            column: "manager_id",
+            target: &EMPLOYEE,
+            indexed: false,
+        },
+    ];
+    let all: String = DialectKind::ALL
+        .iter()
+        .map(|&dialect| {
+            let statements = create_table(&EMPLOYEE, &columns, &keys, dialect);
+            format!("{dialect:?}:\n{}\n", statements.join("\n"))
+        })
+        .collect();
+    insta::assert_snapshot!(all);
+}

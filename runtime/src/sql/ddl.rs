@@ -1,0 +1,116 @@
+//! `CREATE TABLE`, `CREATE INDEX`, and the catalog query that lists the
+//! leading column of each index of a table, per dialect.
+
+use std::fmt::Write;
+
+use super::DialectKind;
+use crate::model::ModelMeta;
+use crate::schema::{ColumnDef, ForeignKey};
+
+/// `CREATE TABLE` for `model`, then the indexes of its foreign keys.
+pub fn create_table(
+    model: &ModelMeta,
+    columns: &[ColumnDef],
+    keys: &[ForeignKey],
+    dialect: DialectKind,
+) -> Vec<String> {
+    let syntax = dialect.syntax();
+    let mut table = String::from("CREATE TABLE ");
+    syntax.quote(&mut table, model.table);
+    table.push_str(" (");
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            table.push_str(", ");
+        }
+        syntax.quote(&mut table, column.name);
+        let null = if column.nullable { "NULL" } else { "NOT NULL" };
+        let _ = write!(table, " {} {null}", column.sql);
+        if column.name == model.primary_key {
+            table.push_str(" PRIMARY KEY");
+        }
+    }
+    for key in keys {
+        table.push_str(", FOREIGN KEY (");
+        syntax.quote(&mut table, key.column);
+        table.push_str(") REFERENCES ");
+        syntax.quote(&mut table, key.target.table);
+        table.push_str(" (");
+        syntax.quote(&mut table, key.target.primary_key);
+        table.push(')');
+    }
+    table.push(')');
+    let mut statements = vec![table];
+    if !dialect.indexes_foreign_keys() {
+        statements.extend(
+            keys.iter()
+                .filter(|key| key.indexed)
+                .map(|key| create_index(model, key, dialect)),
+        );
+    }
+    statements
+}
+
+/// `CREATE INDEX <table>_<column>_idx ON <table> (<column>)`.
+pub fn create_index(model: &ModelMeta, key: &ForeignKey, dialect: DialectKind) -> String {
+    let syntax = dialect.syntax();
+    let mut sql = String::from("CREATE INDEX ");
+    syntax.quote(&mut sql, &index_name(model.table, key.column));
+    sql.push_str(" ON ");
+    syntax.quote(&mut sql, model.table);
+    sql.push_str(" (");
+    syntax.quote(&mut sql, key.column);
+    sql.push(')');
+    sql
+}
+
+/// `<table>_<column>_idx`, kept within 63 bytes (PostgreSQL's limit) by a
+/// hash of the full name when longer.
+fn index_name(table: &str, column: &str) -> String {
+    let name = format!("{table}_{column}_idx");
+    if name.len() <= 63 {
+        return name;
+    }
+    // FNV-1a: stable across runs and platforms, unlike std's hasher.
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{}_{hash:016x}", &name[..46])
+}
+
+/// A query binding one parameter, a table name, that returns the leading
+/// column of each index of that table: the columns a lookup by key can use.
+pub fn leading_index_columns(dialect: DialectKind) -> &'static str {
+    match dialect {
+        DialectKind::Postgres => {
+            "SELECT a.attname::text FROM pg_index i \
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] \
+             WHERE i.indrelid = to_regclass(quote_ident($1))"
+        }
+        DialectKind::Sqlite => {
+            "SELECT ii.name FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii \
+             WHERE ii.seqno = 0"
+        }
+        DialectKind::MySql => {
+            "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.STATISTICS \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND SEQ_IN_INDEX = 1"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_index_names_are_shortened_stably() {
+        let table = "a_table_whose_name_is_long_enough_already";
+        let name = index_name(table, "and_a_long_column_id");
+        assert_eq!(name.len(), 63);
+        assert_eq!(name, index_name(table, "and_a_long_column_id"));
+        assert_ne!(name, index_name(table, "and_a_long_column_id2"));
+        assert_eq!(
+            index_name("shop_product", "store_id"),
+            "shop_product_store_id_idx"
+        );
+    }
+}
