@@ -17,59 +17,12 @@
 
 use std::time::{Duration, Instant};
 
-use fanless::{query, Model};
-use sqlx::{MySqlPool, PgPool, QueryBuilder, SqlitePool};
+use fanless::query;
+use sqlx::{MySqlPool, PgPool, SqlitePool};
 
-#[derive(Model, Debug)]
-#[model(table = "shop_store")]
-#[model(has_many(departments = Department))]
-#[model(has_many(products = Product))]
-pub struct Store {
-    #[model(primary_key)]
-    pub id: i64,
-    pub name: String,
-}
+mod seed;
 
-#[derive(Model, Debug)]
-#[model(table = "shop_department")]
-#[model(has_many(employees = Employee))]
-pub struct Department {
-    #[model(primary_key)]
-    pub id: i64,
-    #[model(belongs_to(Store))]
-    pub store_id: i64,
-    pub name: String,
-}
-
-#[derive(Model, Debug)]
-#[model(table = "shop_employee")]
-pub struct Employee {
-    #[model(primary_key)]
-    pub id: i64,
-    #[model(belongs_to(Department))]
-    pub department_id: i64,
-    pub name: String,
-    pub salary: i64,
-}
-
-#[derive(Model, Debug)]
-#[model(table = "shop_product")]
-pub struct Product {
-    #[model(primary_key)]
-    pub id: i64,
-    #[model(belongs_to(Store))]
-    pub store_id: i64,
-    pub name: String,
-    pub price: f64,
-    pub discontinued: bool,
-}
-
-const STORES: i64 = 2;
-const DEPARTMENTS_PER_STORE: i64 = 10;
-const EMPLOYEES_PER_DEPARTMENT: i64 = 500;
-const PRODUCTS_PER_STORE: i64 = 2_500;
-/// Rows per `INSERT`, well under every database's limit on parameters.
-const BATCH: usize = 1_000;
+use seed::{Shape, Store};
 
 /// The join an ORM writes for two counts over two to-many paths. Without
 /// `DISTINCT` its counts are wrong; with it they are right, after building
@@ -81,66 +34,23 @@ const TRAP: &str = "SELECT s.id, COUNT(DISTINCT p.id), COUNT(DISTINCT e.id) \
     LEFT JOIN shop_employee e ON e.department_id = d.id \
     GROUP BY s.id ORDER BY s.id";
 
-const DROP: [&str; 4] = [
-    "DROP TABLE IF EXISTS shop_employee",
-    "DROP TABLE IF EXISTS shop_department",
-    "DROP TABLE IF EXISTS shop_product",
-    "DROP TABLE IF EXISTS shop_store",
-];
-
-/// The values of one row of a multi-row `INSERT`.
-type Row<'qb, 'args, DB> = sqlx::query_builder::Separated<'qb, 'args, DB, &'static str>;
-
 /// `(store, products, employees)` per store, as both queries answer it.
 type Answer = Vec<(i64, i64, i64)>;
 
 /// Creates the schema, seeds it, runs both queries and reports; the same
 /// steps for every database, spelled out per pool type.
 macro_rules! demo {
-    ($pool:expr, $db:ty, $analyze:literal) => {{
+    ($pool:expr, $db:ty, $url:expr) => {{
         let pool = $pool;
-        for sql in DROP {
-            sqlx::raw_sql(sql).execute(pool).await?;
-        }
-        // The tables, with an index on each foreign key.
-        let tables = [
-            Store::create_table::<$db>(),
-            Department::create_table::<$db>(),
-            Employee::create_table::<$db>(),
-            Product::create_table::<$db>(),
-        ];
-        for sql in tables.concat() {
-            sqlx::raw_sql(&sql).execute(pool).await?;
-        }
+        let shape = Shape::SEED;
         let started = Instant::now();
-        insert!(pool, $db, "shop_store (id, name)", STORES, |mut row: Row<'_, '_, $db>, id| {
-            row.push_bind(id).push_bind(format!("store {id}"));
-        });
-        let departments = STORES * DEPARTMENTS_PER_STORE;
-        insert!(pool, $db, "shop_department (id, store_id, name)", departments, |mut row: Row<'_, '_, $db>, id| {
-            row.push_bind(id)
-                .push_bind((id - 1) / DEPARTMENTS_PER_STORE + 1)
-                .push_bind(format!("department {id}"));
-        });
-        let employees = departments * EMPLOYEES_PER_DEPARTMENT;
-        insert!(pool, $db, "shop_employee (id, department_id, name, salary)", employees, |mut row: Row<'_, '_, $db>, id| {
-            row.push_bind(id)
-                .push_bind((id - 1) / EMPLOYEES_PER_DEPARTMENT + 1)
-                .push_bind(format!("employee {id}"))
-                .push_bind(30_000 + id % 50 * 1_000);
-        });
-        let products = STORES * PRODUCTS_PER_STORE;
-        insert!(pool, $db, "shop_product (id, store_id, name, price, discontinued)", products, |mut row: Row<'_, '_, $db>, id| {
-            row.push_bind(id)
-                .push_bind((id - 1) / PRODUCTS_PER_STORE + 1)
-                .push_bind(format!("product {id}"))
-                .push_bind((id % 400) as f64 * 0.25)
-                .push_bind(id % 7 == 0);
-        });
-        // Planner statistics, as a database in use has them.
-        sqlx::raw_sql($analyze).execute(pool).await?;
+        seed::seed!(pool, $db, shape, true, seed::analyze($url));
         println!(
-            "seeded {STORES} stores, {departments} departments, {employees} employees and {products} products in {:.0} ms\n",
+            "seeded {} stores, {} departments, {} employees and {} products in {:.0} ms\n",
+            shape.stores,
+            shape.departments(),
+            shape.employees(),
+            shape.products(),
             started.elapsed().as_secs_f64() * 1e3
         );
 
@@ -166,19 +76,6 @@ macro_rules! demo {
             answer = rows.iter().map(|r| (r.id, r.total_products, r.total_employees)).collect();
         }
         report(&trap, trap_time, &answer, median(&mut times[1..]), sql)
-    }};
-}
-
-/// One multi-row `INSERT` per `BATCH` ids, each row's values pushed by
-/// `$row` (a closure over the row's separator and its id).
-macro_rules! insert {
-    ($pool:expr, $db:ty, $table:literal, $count:expr, $row:expr) => {{
-        let ids: Vec<i64> = (1..=$count).collect();
-        for chunk in ids.chunks(BATCH) {
-            let mut builder = QueryBuilder::<$db>::new(concat!("INSERT INTO ", $table, " "));
-            builder.push_values(chunk, |row, id| $row(row, *id));
-            builder.build().execute($pool).await?;
-        }
     }};
 }
 
@@ -246,15 +143,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .connect_with(options.options([("search_path", "fanless_shop")]))
             .await?;
         println!("PostgreSQL, schema fanless_shop");
-        demo!(&pool, sqlx::Postgres, "ANALYZE")
+        demo!(&pool, sqlx::Postgres, &url)
     } else if url.starts_with("mysql") || url.starts_with("mariadb") {
         let pool = MySqlPool::connect(&url).await?;
         println!("MySQL/MariaDB");
-        demo!(
-            &pool,
-            sqlx::MySql,
-            "ANALYZE TABLE shop_store, shop_department, shop_employee, shop_product"
-        )
+        demo!(&pool, sqlx::MySql, &url)
     } else if url.starts_with("sqlite") {
         // One connection: each connection to `:memory:` is its own database.
         let pool = sqlx::sqlite::SqlitePoolOptions::new()
@@ -263,7 +156,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
         println!("SQLite (embedded)");
         let pool: &SqlitePool = &pool;
-        demo!(pool, sqlx::Sqlite, "ANALYZE")
+        demo!(pool, sqlx::Sqlite, &url)
     } else {
         Err(
             format!("unsupported database URL `{url}`: use sqlite:, postgres:// or mysql://")
