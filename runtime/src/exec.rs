@@ -9,7 +9,7 @@ use sqlx::{Arguments, Database, Encode, Executor, IntoArguments, Type};
 use tracing::Instrument;
 
 use crate::plan::Plan;
-use crate::sql::{self, DialectKind};
+use crate::sql::{self, DialectKind, Rendered};
 
 /// A database fanless renders SQL for: `sqlx::Postgres`, `sqlx::Sqlite` or
 /// `sqlx::MySql`, each behind the cargo feature `postgres`, `sqlite` or
@@ -38,7 +38,7 @@ impl Dialect for sqlx::MySql {
 /// The SQL of one `query!` site, rendered on first use per dialect.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct SqlCache([OnceLock<String>; 3]);
+pub struct SqlCache([OnceLock<Rendered>; 3]);
 
 impl SqlCache {
     #[allow(clippy::new_without_default)]
@@ -46,7 +46,7 @@ impl SqlCache {
         Self([const { OnceLock::new() }; 3])
     }
 
-    fn get(&'static self, kind: DialectKind, plan: impl FnOnce() -> Plan) -> &'static str {
+    fn get(&'static self, kind: DialectKind, plan: impl FnOnce() -> Plan) -> &'static Rendered {
         let slot = match kind {
             DialectKind::Postgres => &self.0[0],
             DialectKind::Sqlite => &self.0[1],
@@ -65,28 +65,34 @@ pub trait FromRow<R: sqlx::Row>: Sized {
     fn from_row(row: &R) -> Result<Self, sqlx::Error>;
 }
 
-/// The parameters of a query, as a list `(first, (second, ()))` in the
-/// order they are written, which is the order they are rendered in.
+/// The parameters of a query, as a list `(Some(first), (Some(second), ()))`
+/// in written order, bound in whatever order the SQL text uses them.
 #[doc(hidden)]
 pub trait Args<'q, DB: Database>: Send {
-    fn add_to(self, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError>;
+    /// Binds argument `n`, which must not have been bound yet.
+    fn add_nth(&mut self, n: usize, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError>;
 }
 
 impl<'q, DB: Database> Args<'q, DB> for () {
-    fn add_to(self, _: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
-        Ok(())
+    fn add_nth(&mut self, n: usize, _: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
+        Err(format!("the query has no argument {n}").into())
     }
 }
 
-impl<'q, DB, H, T> Args<'q, DB> for (H, T)
+impl<'q, DB, H, T> Args<'q, DB> for (Option<H>, T)
 where
     DB: Database,
     H: Encode<'q, DB> + Type<DB> + Send + 'q,
     T: Args<'q, DB>,
 {
-    fn add_to(self, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
-        arguments.add(self.0)?;
-        self.1.add_to(arguments)
+    fn add_nth(&mut self, n: usize, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
+        match n {
+            0 => {
+                let value = self.0.take().ok_or("an argument is bound twice")?;
+                arguments.add(value)
+            }
+            _ => self.1.add_nth(n - 1, arguments),
+        }
     }
 }
 
@@ -130,6 +136,10 @@ where
     /// );
     /// ```
     pub fn sql<DB: Dialect>(&self) -> &'static str {
+        &self.rendered::<DB>().sql
+    }
+
+    fn rendered<DB: Dialect>(&self) -> &'static Rendered {
         self.cache.get(DB::KIND, &self.plan)
     }
 
@@ -143,8 +153,8 @@ where
         Raw: FromRow<DB::Row> + Send + 'q,
         O: Send + Unpin + 'q,
     {
-        let (sql, span) = self.start::<DB>();
-        let query = self.into_sqlx(sql)?;
+        let (rendered, span) = self.start::<DB>();
+        let query = self.into_sqlx(rendered)?;
         let record = span.clone();
         async move {
             let rows = query.fetch_all(executor).await?;
@@ -166,8 +176,8 @@ where
         Raw: FromRow<DB::Row> + Send + 'q,
         O: Send + Unpin + 'q,
     {
-        let (sql, span) = self.start::<DB>();
-        let query = self.into_sqlx(sql)?;
+        let (rendered, span) = self.start::<DB>();
+        let query = self.into_sqlx(rendered)?;
         let record = span.clone();
         async move {
             let row = query.fetch_one(executor).await?;
@@ -188,8 +198,8 @@ where
         Raw: FromRow<DB::Row> + Send + 'q,
         O: Send + Unpin + 'q,
     {
-        let (sql, span) = self.start::<DB>();
-        let query = self.into_sqlx(sql)?;
+        let (rendered, span) = self.start::<DB>();
+        let query = self.into_sqlx(rendered)?;
         let record = span.clone();
         async move {
             let row = query.fetch_optional(executor).await?;
@@ -211,8 +221,8 @@ where
         Raw: FromRow<DB::Row> + Send + 'q,
         O: Send + Unpin + 'q,
     {
-        let (sql, span) = self.start::<DB>();
-        let rows = match self.into_sqlx(sql) {
+        let (rendered, span) = self.start::<DB>();
+        let rows = match self.into_sqlx(rendered) {
             Ok(query) => span.in_scope(|| query.fetch(executor)),
             Err(error) => Box::pin(Once(Some(Err(error)))),
         };
@@ -223,21 +233,21 @@ where
         })
     }
 
-    fn start<DB: Dialect>(&self) -> (&'static str, tracing::Span) {
-        let sql = self.sql::<DB>();
+    fn start<DB: Dialect>(&self) -> (&'static Rendered, tracing::Span) {
+        let rendered = self.rendered::<DB>();
         let span = tracing::debug_span!(
             "fanless.query",
-            db.statement = sql,
+            db.statement = rendered.sql.as_str(),
             rows = tracing::field::Empty
         );
-        (sql, span)
+        (rendered, span)
     }
 
     /// The sqlx query: `sql` with the parameters bound, decoding each row.
     #[allow(clippy::type_complexity)]
     fn into_sqlx<'q, DB>(
         self,
-        sql: &'static str,
+        rendered: &'static Rendered,
     ) -> Result<
         sqlx::query::Map<
             'q,
@@ -255,11 +265,13 @@ where
         O: Send + Unpin + 'q,
     {
         let mut arguments = DB::Arguments::default();
-        self.args
-            .add_to(&mut arguments)
-            .map_err(sqlx::Error::Encode)?;
+        let mut args = self.args;
+        for &n in &rendered.order {
+            args.add_nth(n, &mut arguments)
+                .map_err(sqlx::Error::Encode)?;
+        }
         let map = self.map;
-        Ok(sqlx::query_with(sql, arguments)
+        Ok(sqlx::query_with(rendered.sql.as_str(), arguments)
             .try_map(move |row: DB::Row| Raw::from_row(&row).map(map)))
     }
 }

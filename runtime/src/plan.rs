@@ -69,9 +69,8 @@ pub enum Expr {
     Agg(Box<Agg>),
     /// An aggregate over the joined rows of an alias (explicit join form).
     Joined(Box<JoinedAgg>),
-    /// A bound parameter; parameters are numbered in the order they are
-    /// written, which is also the order in which they are rendered.
-    Param,
+    /// A bound parameter: the index of its argument, in written order.
+    Param(usize),
     /// An integer literal.
     Int(i64),
     /// A floating point literal.

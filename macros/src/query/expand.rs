@@ -155,11 +155,10 @@ impl Gen<'_> {
         let offset = query.offset.as_ref().map(|value| self.count_value(value));
 
         let lets = &self.lets;
-        let args = self
-            .args
-            .iter()
-            .rev()
-            .fold(quote!(()), |rest, arg| quote!((#arg, #rest)));
+        let args = self.args.iter().rev().fold(
+            quote!(()),
+            |rest, arg| quote!((::core::option::Option::Some(#arg), #rest)),
+        );
         let option = |value: Option<TokenStream>| match value {
             Some(value) => quote!(::core::option::Option::Some(#value)),
             None => quote!(::core::option::Option::None),
@@ -698,8 +697,9 @@ impl Gen<'_> {
     fn param(&mut self, value: TokenStream, span: Span) -> Value {
         let fl = &self.fl;
         self.args.push(value.clone());
+        let index = self.args.len() - 1;
         Value {
-            plan: quote!(#fl::Expr::Param),
+            plan: quote!(#fl::Expr::Param(#index)),
             witness: None,
             slot: Some((self.args.len() - 1, value, span)),
         }
@@ -755,8 +755,7 @@ impl Gen<'_> {
                 let value = lit.value;
                 quote!(#fl::Expr::Bool(#value))
             }
-            // Bound as a parameter by `value`.
-            Lit::Str(_) => quote!(#fl::Expr::Param),
+            Lit::Str(lit) => self.param(quote!(#lit), lit.span()).plan,
         }
     }
 

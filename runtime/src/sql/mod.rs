@@ -47,8 +47,13 @@ impl DialectKind {
 trait Syntax {
     /// Writes an identifier, quoted.
     fn quote(&self, out: &mut String, ident: &str);
-    /// Writes the placeholder of the `n`th parameter (from 1).
-    fn placeholder(&self, out: &mut String, n: usize);
+    /// Writes the placeholder of argument `index` (from 0).
+    fn placeholder(&self, out: &mut String, index: usize);
+    /// Whether placeholders name their argument (`$1`) rather than take the
+    /// next one (`?`).
+    fn numbered(&self) -> bool {
+        false
+    }
     /// Writes `sum` of `arg`, 0 when empty, cast to the 64-bit integer or
     /// double type the row decodes.
     fn sum(&self, out: &mut String, arg: &str, float: bool);
@@ -61,21 +66,37 @@ trait Syntax {
     fn no_limit(&self) -> &'static str;
 }
 
-/// Renders `plan` for `dialect`.
-pub fn render(plan: &Plan, dialect: DialectKind) -> String {
-    Renderer {
-        syntax: dialect.syntax(),
-        params: 0,
-        aliases: 0,
-    }
-    .query(plan)
+/// A query's SQL, and the order in which to bind its arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The SQL text.
+    pub sql: String,
+    /// Argument indexes, in the order the placeholders take them.
+    pub order: Vec<usize>,
 }
 
-/// The state of one rendering: parameters and table aliases are numbered in
-/// the order they are written.
+/// Renders `plan` for `dialect`.
+pub fn render(plan: &Plan, dialect: DialectKind) -> Rendered {
+    let syntax = dialect.syntax();
+    let mut renderer = Renderer {
+        syntax,
+        params: Vec::new(),
+        aliases: 0,
+    };
+    let sql = renderer.query(plan);
+    let mut order = renderer.params;
+    if syntax.numbered() {
+        // `$n` names its argument: bind them in written order.
+        order.sort_unstable();
+    }
+    Rendered { sql, order }
+}
+
+/// The state of one rendering: the parameters in the order the text uses
+/// them, and the next table alias.
 struct Renderer {
     syntax: &'static dyn Syntax,
-    params: usize,
+    params: Vec<usize>,
     aliases: usize,
 }
 
@@ -303,9 +324,9 @@ impl Renderer {
             }
             Expr::Agg(agg) => out = self.agg(agg, scope),
             Expr::Joined(agg) => out = self.joined(agg, scope),
-            Expr::Param => {
-                self.params += 1;
-                self.syntax.placeholder(&mut out, self.params);
+            Expr::Param(index) => {
+                self.params.push(*index);
+                self.syntax.placeholder(&mut out, *index);
             }
             Expr::Int(value) => out = value.to_string(),
             Expr::Float(value) => out = format!("{value:?}"),

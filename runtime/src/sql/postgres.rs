@@ -12,8 +12,12 @@ impl Syntax for Postgres {
         super::quote_with(out, ident, '"');
     }
 
-    fn placeholder(&self, out: &mut String, n: usize) {
-        let _ = write!(out, "${n}");
+    fn placeholder(&self, out: &mut String, index: usize) {
+        let _ = write!(out, "${}", index + 1);
+    }
+
+    fn numbered(&self) -> bool {
+        true
     }
 
     fn sum(&self, out: &mut String, arg: &str, float: bool) {

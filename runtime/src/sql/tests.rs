@@ -149,14 +149,14 @@ fn item(name: &'static str, expr: Expr) -> Item {
 fn all(plan: &Plan) -> String {
     DialectKind::ALL
         .iter()
-        .map(|&dialect| format!("{dialect:?}: {}\n", render(plan, dialect)))
+        .map(|&dialect| format!("{dialect:?}: {}\n", render(plan, dialect).sql))
         .collect()
 }
 
 #[test]
 fn model_rows_with_a_parameter() {
     let mut plan = plan(&STORE);
-    plan.filter = Some(Cond::Cmp(column(vec![], "id"), CmpOp::Eq, Expr::Param));
+    plan.filter = Some(Cond::Cmp(column(vec![], "id"), CmpOp::Eq, Expr::Param(0)));
     insta::assert_snapshot!(all(&plan));
 }
 
@@ -179,7 +179,11 @@ fn the_design_query() {
                 AggFn::Count,
                 vec![products()],
                 None,
-                Some(Cond::Cmp(column(vec![], "price"), CmpOp::Gt, Expr::Param)),
+                Some(Cond::Cmp(
+                    column(vec![], "price"),
+                    CmpOp::Gt,
+                    Expr::Param(0),
+                )),
             ),
         ),
         item(
@@ -223,7 +227,7 @@ fn the_design_query() {
             ),
         ),
     ]);
-    plan.filter = Some(Cond::Cmp(column(vec![], "name"), CmpOp::Ne, Expr::Param));
+    plan.filter = Some(Cond::Cmp(column(vec![], "name"), CmpOp::Ne, Expr::Param(1)));
     plan.order = vec![
         Order {
             expr: Expr::Output("total_products"),
@@ -236,7 +240,7 @@ fn the_design_query() {
             nullable: false,
         },
     ];
-    plan.limit = Some(Expr::Param);
+    plan.limit = Some(Expr::Param(2));
     insta::assert_snapshot!(all(&plan));
 }
 
@@ -269,12 +273,12 @@ fn conditions_over_to_many_paths_become_exists() {
         Box::new(Cond::And(
             Box::new(Cond::Like {
                 expr: column(vec![departments(), employees()], "name"),
-                pattern: Expr::Param,
+                pattern: Expr::Param(0),
                 negated: false,
             }),
             Box::new(Cond::Not(Box::new(Cond::In {
                 expr: column(vec![], "id"),
-                list: vec![Expr::Int(1), Expr::Param],
+                list: vec![Expr::Int(1), Expr::Param(1)],
                 negated: false,
             }))),
         )),
@@ -345,12 +349,12 @@ fn one_joined_chain_grouped_with_having() {
         ),
         item("average", joined(AggFn::Avg, false, 1, "salary")),
     ]);
-    plan.filter = Some(Cond::Cmp(aliased(1, "salary"), CmpOp::Gt, Expr::Param));
+    plan.filter = Some(Cond::Cmp(aliased(1, "salary"), CmpOp::Gt, Expr::Param(0)));
     plan.group = vec![aliased(0, "id"), aliased(0, "name"), aliased(2, "name")];
     plan.having = Some(Cond::Cmp(
         joined(AggFn::Count, true, 1, "name"),
         CmpOp::Ge,
-        Expr::Param,
+        Expr::Param(1),
     ));
     plan.order = vec![Order {
         expr: Expr::Output("average"),
