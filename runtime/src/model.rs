@@ -140,7 +140,7 @@ impl<S, T, C> Relation<S, T, C> {
 impl<S, T, C> Relation<S, T, C> {
     // #[model(belongs_to(Target))] on `target_id`: `target.pk = source.target_id`
     #[doc(hidden)]
-    pub const fn belongs_to(name: &'static str, foreign_key: &'static str) -> Self
+    pub const fn belongs_to(name: &'static str, foreign_key: &'static str, indexed: bool) -> Self
     where
         S: Model,
         T: Model,
@@ -154,6 +154,8 @@ impl<S, T, C> Relation<S, T, C> {
                 source_key: foreign_key,
                 target_key: T::META.primary_key,
                 many: false,
+                source_indexed: indexed,
+                target_indexed: true,
             },
             marker: PhantomData,
         }
@@ -211,6 +213,12 @@ pub struct RelationMeta {
     pub target_key: &'static str,
     /// Whether one source row may have many target rows.
     pub many: bool,
+    /// Whether `source_key` is indexed: a primary key, or a foreign key not
+    /// declared `indexed = false`.
+    pub source_indexed: bool,
+    /// Whether `target_key` is indexed, so that the target rows of one
+    /// source row are found without a scan.
+    pub target_indexed: bool,
 }
 
 impl RelationMeta {
@@ -222,6 +230,8 @@ impl RelationMeta {
             source_key: self.target_key,
             target_key: self.source_key,
             many,
+            source_indexed: self.target_indexed,
+            target_indexed: self.source_indexed,
         }
     }
 }

@@ -54,7 +54,8 @@ pub fn expand(model: &Model) -> TokenStream {
             let fl = fl.at(span);
             let constructor =
                 quote_spanned!(span=> #fl::Relation::<#ident, #target, _>::belongs_to);
-            quote!(#name: #constructor(#name_str, #foreign_key))
+            let indexed = rel.indexed;
+            quote!(#name: #constructor(#name_str, #foreign_key, #indexed))
         })
         .collect();
     let belongs_to_names: Vec<&Ident> = model.belongs_to.iter().map(|rel| &rel.name).collect();

@@ -11,6 +11,7 @@ mod ddl;
 mod mysql;
 mod postgres;
 mod sqlite;
+mod strategy;
 
 pub use ddl::{create_index, create_table, leading_index_columns};
 
@@ -54,11 +55,11 @@ trait Syntax {
     fn numbered(&self) -> bool {
         false
     }
-    /// Writes `sum` of `arg`, 0 when empty, cast to the 64-bit integer or
-    /// double type the row decodes.
-    fn sum(&self, out: &mut String, arg: &str, float: bool);
-    /// Writes `avg` of `arg` as a double, `NULL` when empty.
-    fn avg(&self, out: &mut String, arg: &str);
+    /// Writes a sum (`NULL` when empty) as 0 when empty, cast to the
+    /// 64-bit integer or double type the row decodes.
+    fn sum_value(&self, out: &mut String, sum: &str, float: bool);
+    /// Writes an average as a double, `NULL` when empty.
+    fn avg_value(&self, out: &mut String, avg: &str);
     /// Writes an `order by` key that sorts `NULL` last ascending and first
     /// descending. `key` is the key as rendered.
     fn nullable_order(&self, out: &mut String, key: &str, desc: bool);
@@ -82,6 +83,7 @@ pub fn render(plan: &Plan, dialect: DialectKind) -> Rendered {
         syntax,
         params: Vec::new(),
         aliases: 0,
+        derived: Vec::new(),
     };
     let sql = renderer.query(plan);
     let mut order = renderer.params;
@@ -98,6 +100,21 @@ struct Renderer {
     syntax: &'static dyn Syntax,
     params: Vec<usize>,
     aliases: usize,
+    /// The aggregates computed in derived tables: the address of each
+    /// plan node, its table's alias and its column.
+    derived: Vec<(*const Agg, String, usize)>,
+}
+
+/// A relation path as one chain of inner joins from an outer alias.
+struct Chain {
+    /// `table AS alias INNER JOIN ...`
+    from: String,
+    /// How the chain's first table meets the outer alias.
+    correlation: String,
+    /// The alias of the first table.
+    first: String,
+    /// The alias of the last table.
+    last: String,
 }
 
 /// The tables a condition or value is read from (the root's alias, then
@@ -146,6 +163,16 @@ impl Renderer {
             let alias = self.explicit_join(&mut explicit, join, &scope);
             scope.aliases.push(alias);
         }
+        let groups = strategy::derived_groups(plan);
+        let mut tables = Vec::new();
+        for group in &groups {
+            let alias = self.alias();
+            for (column, agg) in group.iter().enumerate() {
+                self.derived
+                    .push((*agg as *const Agg, alias.clone(), column));
+            }
+            tables.push(alias);
+        }
         let mut select = String::new();
         match &plan.select {
             Some(items) => {
@@ -167,6 +194,12 @@ impl Renderer {
                     self.column(&mut select, &scope.aliases[0], column);
                 }
             }
+        }
+        // Derived tables come after the select list in the text, and take
+        // their parameters in that order.
+        for (group, alias) in groups.iter().zip(&tables) {
+            let table = self.derived_table(group, alias, &scope);
+            explicit.push_str(&table);
         }
         let filter = plan.filter.as_ref().map(|cond| self.cond(cond, &mut scope));
         let group: Vec<String> = plan
@@ -288,15 +321,16 @@ impl Renderer {
         scope.alias_of(from, &names).to_owned()
     }
 
-    /// The path `hops` from `alias` as one chain of inner joins:
-    /// `(from, correlation, alias of the last model)`.
-    fn chain(&mut self, hops: &[RelationMeta], alias: &str) -> (String, String, String) {
+    /// The path `hops` from `alias` as one chain of inner joins.
+    fn chain(&mut self, hops: &[RelationMeta], alias: &str) -> Chain {
         let mut from = String::new();
         let mut correlation = String::new();
+        let mut first = String::new();
         let mut previous = String::new();
         for (depth, rel) in hops.iter().enumerate() {
             let current = self.alias();
             if depth == 0 {
+                first.clone_from(&current);
                 self.syntax.quote(&mut from, rel.target.table);
                 let _ = write!(from, " AS {current}");
                 self.column(&mut correlation, &current, rel.target_key);
@@ -312,7 +346,12 @@ impl Renderer {
             }
             previous = current;
         }
-        (from, correlation, previous)
+        Chain {
+            from,
+            correlation,
+            first,
+            last: previous,
+        }
     }
 
     fn expr(&mut self, expr: &Expr, scope: &mut Scope) -> String {
@@ -354,8 +393,8 @@ impl Renderer {
             AggFn::Count => {
                 let _ = write!(out, "COUNT({arg})");
             }
-            AggFn::Sum { float } => self.syntax.sum(out, arg, float),
-            AggFn::Avg => self.syntax.avg(out, arg),
+            AggFn::Sum { float } => self.syntax.sum_value(out, &format!("SUM({arg})"), float),
+            AggFn::Avg => self.syntax.avg_value(out, &format!("AVG({arg})")),
             AggFn::Min => {
                 let _ = write!(out, "MIN({arg})");
             }
@@ -371,7 +410,15 @@ impl Renderer {
     /// An aggregate as its own correlated subquery over its whole path,
     /// from the scope's root alias.
     fn agg(&mut self, agg: &Agg, scope: &Scope) -> String {
-        let (mut from, correlation, last) = self.chain(&agg.hops, &scope.aliases[0]);
+        if let Some(value) = self.derived_value(agg) {
+            return value;
+        }
+        let Chain {
+            mut from,
+            correlation,
+            last,
+            ..
+        } = self.chain(&agg.hops, &scope.aliases[0]);
         let mut inner = Scope::new(last);
         let filter = agg.filter.as_ref().map(|cond| self.cond(cond, &mut inner));
         // The filter's to-one joins hang off the chain's last model.
@@ -399,6 +446,77 @@ impl Renderer {
         let mut value = String::new();
         self.aggregate(&mut value, agg.func, &arg);
         format!("(SELECT {value} FROM {from} WHERE {condition})")
+    }
+
+    /// `LEFT JOIN (SELECT key, aggregates ... GROUP BY key) AS alias ON ...`
+    /// computing every aggregate of `group` (which share one path) in one
+    /// pass; a filtered aggregate reads only the rows its `CASE` keeps.
+    fn derived_table(&mut self, group: &[&Agg], alias: &str, scope: &Scope) -> String {
+        let hops = &group[0].hops;
+        let Chain {
+            mut from,
+            first,
+            last,
+            ..
+        } = self.chain(hops, &scope.aliases[0]);
+        let mut inner = Scope::new(last);
+        let mut columns = String::new();
+        for (column, agg) in group.iter().enumerate() {
+            let filter = agg.filter.as_ref().map(|cond| self.cond(cond, &mut inner));
+            let mut operand = String::new();
+            match (agg.column, agg.distinct) {
+                (Some(name), _) => self.column(&mut operand, &inner.aliases[0], name),
+                (None, true) => {
+                    let key = hops[hops.len() - 1].target.primary_key;
+                    self.column(&mut operand, &inner.aliases[0], key);
+                }
+                (None, false) => operand.push_str(if filter.is_some() { "1" } else { "*" }),
+            }
+            if let Some(filter) = filter {
+                operand = format!("CASE WHEN {filter} THEN {operand} END");
+            }
+            let distinct = if agg.distinct { "DISTINCT " } else { "" };
+            let func = match agg.func {
+                AggFn::Count | AggFn::Exists => "COUNT",
+                AggFn::Sum { .. } => "SUM",
+                AggFn::Avg => "AVG",
+                AggFn::Min => "MIN",
+                AggFn::Max => "MAX",
+            };
+            let _ = write!(columns, ", {func}({distinct}{operand}) AS a{column}");
+        }
+        self.joins(&mut from, &inner);
+        let rel = &hops[0];
+        let mut key = String::new();
+        self.column(&mut key, &first, rel.target_key);
+        let mut on = String::new();
+        self.column(&mut on, &scope.aliases[0], rel.source_key);
+        format!(
+            " LEFT JOIN (SELECT {key} AS k{columns} FROM {from} GROUP BY {key}) AS {alias} \
+             ON {alias}.k = {on}"
+        )
+    }
+
+    /// The value of an aggregate computed in a derived table, if it is one.
+    fn derived_value(&self, agg: &Agg) -> Option<String> {
+        let (_, alias, column) = self
+            .derived
+            .iter()
+            .find(|(node, ..)| std::ptr::eq(*node, agg))?;
+        let value = format!("{alias}.a{column}");
+        let mut out = String::new();
+        match agg.func {
+            AggFn::Count => {
+                let _ = write!(out, "COALESCE({value}, 0)");
+            }
+            AggFn::Exists => {
+                let _ = write!(out, "COALESCE({value}, 0) > 0");
+            }
+            AggFn::Sum { float } => self.syntax.sum_value(&mut out, &value, float),
+            AggFn::Avg => self.syntax.avg_value(&mut out, &value),
+            AggFn::Min | AggFn::Max => out = value,
+        }
+        Some(out)
     }
 
     fn cond(&mut self, cond: &Cond, scope: &mut Scope) -> String {
@@ -489,10 +607,10 @@ impl Renderer {
         scope: &Scope,
         exists: &mut Vec<(String, String)>,
     ) -> String {
-        let (from, correlation, last) = self.chain(&path.hops, &scope.aliases[path.alias]);
-        exists.push((from, correlation));
+        let chain = self.chain(&path.hops, &scope.aliases[path.alias]);
+        exists.push((chain.from, chain.correlation));
         let mut out = String::new();
-        self.column(&mut out, &last, path.column);
+        self.column(&mut out, &chain.last, path.column);
         out
     }
 }

@@ -17,13 +17,13 @@ impl Syntax for MySql {
         out.push('?');
     }
 
-    fn sum(&self, out: &mut String, arg: &str, float: bool) {
+    fn sum_value(&self, out: &mut String, sum: &str, float: bool) {
         let ty = if float { "DOUBLE" } else { "SIGNED" };
-        let _ = write!(out, "CAST(COALESCE(SUM({arg}), 0) AS {ty})");
+        let _ = write!(out, "CAST(COALESCE({sum}, 0) AS {ty})");
     }
 
-    fn avg(&self, out: &mut String, arg: &str) {
-        let _ = write!(out, "CAST(AVG({arg}) AS DOUBLE)");
+    fn avg_value(&self, out: &mut String, avg: &str) {
+        let _ = write!(out, "CAST({avg} AS DOUBLE)");
     }
 
     fn nullable_order(&self, out: &mut String, key: &str, desc: bool) {

@@ -20,13 +20,13 @@ impl Syntax for Postgres {
         true
     }
 
-    fn sum(&self, out: &mut String, arg: &str, float: bool) {
+    fn sum_value(&self, out: &mut String, sum: &str, float: bool) {
         let ty = if float { "DOUBLE PRECISION" } else { "BIGINT" };
-        let _ = write!(out, "CAST(COALESCE(SUM({arg}), 0) AS {ty})");
+        let _ = write!(out, "CAST(COALESCE({sum}, 0) AS {ty})");
     }
 
-    fn avg(&self, out: &mut String, arg: &str) {
-        let _ = write!(out, "CAST(AVG({arg}) AS DOUBLE PRECISION)");
+    fn avg_value(&self, out: &mut String, avg: &str) {
+        let _ = write!(out, "CAST({avg} AS DOUBLE PRECISION)");
     }
 
     fn nullable_order(&self, out: &mut String, key: &str, desc: bool) {

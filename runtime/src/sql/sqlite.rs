@@ -17,13 +17,13 @@ impl Syntax for Sqlite {
         out.push('?');
     }
 
-    fn sum(&self, out: &mut String, arg: &str, float: bool) {
+    fn sum_value(&self, out: &mut String, sum: &str, float: bool) {
         let ty = if float { "REAL" } else { "INTEGER" };
-        let _ = write!(out, "CAST(COALESCE(SUM({arg}), 0) AS {ty})");
+        let _ = write!(out, "CAST(COALESCE({sum}, 0) AS {ty})");
     }
 
-    fn avg(&self, out: &mut String, arg: &str) {
-        let _ = write!(out, "AVG({arg})");
+    fn avg_value(&self, out: &mut String, avg: &str) {
+        out.push_str(avg);
     }
 
     fn nullable_order(&self, out: &mut String, key: &str, desc: bool) {

@@ -49,6 +49,8 @@ fn has_many(
         source_key: source.primary_key,
         target_key: fk,
         many: true,
+        source_indexed: true,
+        target_indexed: true,
     }
 }
 
@@ -65,6 +67,8 @@ fn belongs_to(
         source_key: fk,
         target_key: target.primary_key,
         many: false,
+        source_indexed: true,
+        target_indexed: true,
     }
 }
 
@@ -429,4 +433,107 @@ fn tables_with_foreign_keys_and_their_indexes() {
         })
         .collect();
     insta::assert_snapshot!(all);
+}
+
+#[test]
+fn several_aggregates_over_one_path_share_a_derived_table() {
+    let mut plan = plan(&STORE);
+    let filter = Cond::Cmp(column(vec![], "price"), CmpOp::Gt, Expr::Param(1));
+    plan.select = Some(vec![
+        item("id", column(vec![], "id")),
+        item(
+            "employees",
+            agg(AggFn::Count, vec![departments(), employees()], None, None),
+        ),
+        item(
+            "named",
+            agg(
+                AggFn::Exists,
+                vec![products()],
+                None,
+                Some(Cond::Cmp(column(vec![], "name"), CmpOp::Eq, Expr::Param(0))),
+            ),
+        ),
+        item("products", agg(AggFn::Count, vec![products()], None, None)),
+        item(
+            "total",
+            agg(
+                AggFn::Sum { float: true },
+                vec![products()],
+                Some("price"),
+                None,
+            ),
+        ),
+        item(
+            "expensive",
+            agg(AggFn::Count, vec![products()], None, Some(filter)),
+        ),
+        item(
+            "average",
+            agg(AggFn::Avg, vec![products()], Some("price"), None),
+        ),
+    ]);
+    insta::assert_snapshot!(all(&plan));
+    // The derived table's parameter comes after the select list's in the
+    // text: `?` dialects bind in that order, `$n` in written order.
+    assert_eq!(render(&plan, DialectKind::Sqlite).order, [0, 1]);
+    assert_eq!(render(&plan, DialectKind::Postgres).order, [0, 1]);
+}
+
+#[test]
+fn parameters_bind_in_the_order_the_text_takes_them() {
+    let mut plan = plan(&STORE);
+    plan.select = Some(vec![
+        item(
+            "a",
+            agg(
+                AggFn::Count,
+                vec![products()],
+                None,
+                Some(Cond::Truth(Expr::Param(0))),
+            ),
+        ),
+        item(
+            "b",
+            agg(
+                AggFn::Exists,
+                vec![departments()],
+                None,
+                Some(Cond::Truth(Expr::Param(1))),
+            ),
+        ),
+        item(
+            "c",
+            agg(
+                AggFn::Max,
+                vec![products()],
+                Some("price"),
+                Some(Cond::Truth(Expr::Param(2))),
+            ),
+        ),
+    ]);
+    // `a` and `c` share a derived table after the select list, where `b`
+    // stays a correlated subquery.
+    assert_eq!(render(&plan, DialectKind::MySql).order, [1, 0, 2]);
+    assert_eq!(render(&plan, DialectKind::Postgres).order, [0, 1, 2]);
+}
+
+#[test]
+fn an_unindexed_path_is_derived_over_the_whole_table_only() {
+    let unindexed = RelationMeta {
+        target_indexed: false,
+        ..products()
+    };
+    let mut plan = plan(&STORE);
+    plan.select = Some(vec![
+        item("id", column(vec![], "id")),
+        item("products", agg(AggFn::Count, vec![unindexed], None, None)),
+    ]);
+    let whole = render(&plan, DialectKind::Postgres).sql;
+    assert!(whole.contains("LEFT JOIN (SELECT"), "{whole}");
+    // With a key filter, one root row: the correlated subquery is best.
+    plan.filter = Some(Cond::Cmp(column(vec![], "id"), CmpOp::Eq, Expr::Param(0)));
+    let keyed = render(&plan, DialectKind::Postgres).sql;
+    assert!(keyed.contains("(SELECT COUNT(*) FROM"), "{keyed}");
+    insta::assert_snapshot!(format!("{whole}\n{keyed}\n"));
 }
