@@ -25,6 +25,7 @@ use sqlx::Row;
 
 mod seed;
 
+use seed::unindexed::Store as UnindexedStore;
 use seed::{Shape, Store};
 
 /// Many small stores: BENCH-NOTES.md's second shape.
@@ -530,38 +531,38 @@ macro_rules! several {
 
 /// The fanless query for `kind` and `filter`, as an [`Answer`].
 macro_rules! fanless {
-    ($pool:expr, $kind:expr, $filter:expr, $key:expr) => {{
+    ($pool:expr, $store:ident, $kind:expr, $filter:expr, $key:expr) => {{
         let (pool, key) = ($pool, $key);
         match ($kind, $filter) {
             (Kind::Counts, Filter::All) => counts!(
-                query!(from Store select id, count(products) as products, count(departments.employees) as employees
+                query!(from $store select id, count(products) as products, count(departments.employees) as employees
                        order by id),
                 pool
             ),
             (Kind::Counts, Filter::Key) => counts!(
-                query!(from Store select id, count(products) as products, count(departments.employees) as employees
+                query!(from $store select id, count(products) as products, count(departments.employees) as employees
                        where id = {key} order by id),
                 pool
             ),
             (Kind::Counts, Filter::Limit) => counts!(
-                query!(from Store select id, count(products) as products, count(departments.employees) as employees
+                query!(from $store select id, count(products) as products, count(departments.employees) as employees
                        order by id limit 20),
                 pool
             ),
             (Kind::Several, Filter::All) => several!(
-                query!(from Store select id, count(products) as products, sum(products.price) as total,
+                query!(from $store select id, count(products) as products, sum(products.price) as total,
                        count(products where price > 50.0) as expensive, avg(departments.employees.salary) as salary
                        order by id),
                 pool
             ),
             (Kind::Several, Filter::Key) => several!(
-                query!(from Store select id, count(products) as products, sum(products.price) as total,
+                query!(from $store select id, count(products) as products, sum(products.price) as total,
                        count(products where price > 50.0) as expensive, avg(departments.employees.salary) as salary
                        where id = {key} order by id),
                 pool
             ),
             (Kind::Several, Filter::Limit) => several!(
-                query!(from Store select id, count(products) as products, sum(products.price) as total,
+                query!(from $store select id, count(products) as products, sum(products.price) as total,
                        count(products where price > 50.0) as expensive, avg(departments.employees.salary) as salary
                        order by id limit 20),
                 pool
@@ -594,8 +595,13 @@ macro_rules! bench {
                 for kind in [Kind::Counts, Kind::Several] {
                     for filter in [Filter::All, Filter::Key, Filter::Limit] {
                         let key = shape.stores / 2;
+                        // The models say whether the tables have FK indexes.
                         let fanless_measure = measure(cap, runs, false, || async move {
-                            Ok(fanless!(pool, kind, filter, key))
+                            Ok(if indexed {
+                                fanless!(pool, Store, kind, filter, key)
+                            } else {
+                                fanless!(pool, UnindexedStore, kind, filter, key)
+                            })
                         })
                         .await?;
                         let Measure::Time(_, expected) = &fanless_measure else {

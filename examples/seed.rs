@@ -207,3 +207,54 @@ pub fn analyze(url: &str) -> &'static str {
         "ANALYZE"
     }
 }
+
+/// The same tables, declared without foreign-key indexes: how a user tells
+/// fanless's planner that the tables it queries have none.
+#[allow(dead_code)]
+pub mod unindexed {
+    use fanless::Model;
+
+    #[derive(Model, Debug)]
+    #[model(table = "shop_store")]
+    #[model(has_many(departments = Department))]
+    #[model(has_many(products = Product))]
+    pub struct Store {
+        #[model(primary_key)]
+        pub id: i64,
+        pub name: String,
+    }
+
+    #[derive(Model, Debug)]
+    #[model(table = "shop_department")]
+    #[model(has_many(employees = Employee))]
+    pub struct Department {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(belongs_to(Store, indexed = false))]
+        pub store_id: i64,
+        pub name: String,
+    }
+
+    #[derive(Model, Debug)]
+    #[model(table = "shop_employee")]
+    pub struct Employee {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(belongs_to(Department, indexed = false))]
+        pub department_id: i64,
+        pub name: String,
+        pub salary: i64,
+    }
+
+    #[derive(Model, Debug)]
+    #[model(table = "shop_product")]
+    pub struct Product {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(belongs_to(Store, indexed = false))]
+        pub store_id: i64,
+        pub name: String,
+        pub price: f64,
+        pub discontinued: bool,
+    }
+}

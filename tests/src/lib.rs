@@ -326,3 +326,59 @@ pub fn close(a: Option<f64>, b: Option<f64>) -> bool {
 pub fn avg(values: &[f64]) -> Option<f64> {
     (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
+
+/// The seed tables declared with unindexed foreign keys, so that queries
+/// over them take the derived-table strategies.
+pub mod unindexed {
+    use fanless::Model;
+
+    /// `shop_store`.
+    #[derive(Model, Debug)]
+    #[model(table = "shop_store")]
+    #[model(has_many(departments = Department))]
+    #[model(has_many(products = Product))]
+    pub struct Store {
+        #[model(primary_key)]
+        pub id: i64,
+        pub name: String,
+    }
+
+    /// `shop_department`.
+    #[derive(Model, Debug)]
+    #[model(table = "shop_department")]
+    #[model(has_many(employees = Employee))]
+    pub struct Department {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(belongs_to(Store, indexed = false))]
+        pub store_id: i64,
+        pub name: String,
+    }
+
+    /// `shop_employee`.
+    #[derive(Model, Debug)]
+    #[model(table = "shop_employee")]
+    pub struct Employee {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(belongs_to(Department, indexed = false))]
+        pub department_id: i64,
+        #[model(belongs_to(manager = Employee, indexed = false))]
+        pub manager_id: Option<i64>,
+        pub name: String,
+        pub salary: i64,
+    }
+
+    /// `shop_product`.
+    #[derive(Model, Debug)]
+    #[model(table = "shop_product")]
+    pub struct Product {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(belongs_to(Store, indexed = false))]
+        pub store_id: i64,
+        pub name: String,
+        pub price: f64,
+        pub discontinued: bool,
+    }
+}

@@ -65,6 +65,16 @@ trait Syntax {
     fn nullable_order(&self, out: &mut String, key: &str, desc: bool);
     /// The `LIMIT` that means none, for an `OFFSET` without `limit`.
     fn no_limit(&self) -> &'static str;
+    /// How a table is restricted to the keys a query selected first: by
+    /// `IN (SELECT ...)` rather than by a join.
+    fn restricts_by_in(&self) -> bool {
+        false
+    }
+    /// What follows `WITH name AS` so that the planner may push conditions
+    /// into the common table expression.
+    fn inline_cte(&self) -> &'static str {
+        ""
+    }
 }
 
 /// A query's SQL, and the order in which to bind its arguments.
@@ -104,6 +114,9 @@ struct Renderer {
     /// plan node, its table's alias and its column.
     derived: Vec<(*const Agg, String, usize)>,
 }
+
+/// The common table expression of the root keys a query selects first.
+const KEYS: &str = "fanless_keys";
 
 /// A relation path as one chain of inner joins from an outer alias.
 struct Chain {
@@ -163,7 +176,10 @@ impl Renderer {
             let alias = self.explicit_join(&mut explicit, join, &scope);
             scope.aliases.push(alias);
         }
-        let groups = strategy::derived_groups(plan);
+        let choice = strategy::choose(plan);
+        let groups = choice.derived;
+        // With `restricted`, the root keys the query selects come first.
+        let keys = choice.restricted.then(|| self.selected_keys(plan));
         let mut tables = Vec::new();
         for group in &groups {
             let alias = self.alias();
@@ -197,11 +213,19 @@ impl Renderer {
         }
         // Derived tables come after the select list in the text, and take
         // their parameters in that order.
+        if keys.is_some() {
+            let _ = write!(explicit, " INNER JOIN {KEYS} ON {KEYS}.k = ");
+            self.column(&mut explicit, &scope.aliases[0], plan.root.primary_key);
+        }
         for (group, alias) in groups.iter().zip(&tables) {
-            let table = self.derived_table(group, alias, &scope);
+            let table = self.derived_table(group, alias, &scope, keys.is_some());
             explicit.push_str(&table);
         }
-        let filter = plan.filter.as_ref().map(|cond| self.cond(cond, &mut scope));
+        // The selected keys already hold the filter and the limit.
+        let filter = match keys {
+            Some(_) => None,
+            None => plan.filter.as_ref().map(|cond| self.cond(cond, &mut scope)),
+        };
         let group: Vec<String> = plan
             .group
             .iter()
@@ -209,27 +233,16 @@ impl Renderer {
             .collect();
         let having = plan.having.as_ref().map(|cond| self.cond(cond, &mut scope));
         let mut order = String::new();
-        for (i, key) in plan.order.iter().enumerate() {
-            order.push_str(if i == 0 { " ORDER BY " } else { ", " });
-            let value = self.expr(&key.expr, &mut scope);
-            if key.nullable {
-                self.syntax.nullable_order(&mut order, &value, key.desc);
-            } else {
-                order.push_str(&value);
-                order.push_str(if key.desc { " DESC" } else { " ASC" });
-            }
-        }
-        let limit = plan.limit.as_ref().map(|e| self.expr(e, &mut scope));
-        let offset = plan.offset.as_ref().map(|e| self.expr(e, &mut scope));
-        if limit.is_some() || offset.is_some() {
-            let limit = limit.as_deref().unwrap_or(self.syntax.no_limit());
-            let _ = write!(order, " LIMIT {limit}");
-        }
-        if let Some(offset) = offset {
-            let _ = write!(order, " OFFSET {offset}");
+        self.order_by(&mut order, plan, &mut scope, false);
+        if keys.is_none() {
+            self.limit_offset(&mut order, plan, &mut scope);
         }
 
-        let mut sql = format!("SELECT {select} FROM ");
+        let mut sql: String = match keys {
+            Some(keys) => format!("WITH {KEYS} AS{} ({keys}) ", self.syntax.inline_cte()),
+            None => String::new(),
+        };
+        let _ = write!(sql, "SELECT {select} FROM ");
         self.syntax.quote(&mut sql, plan.root.table);
         let _ = write!(sql, " AS {}{explicit}", scope.aliases[0]);
         self.joins(&mut sql, &scope);
@@ -246,6 +259,64 @@ impl Renderer {
             sql.push_str(&having);
         }
         sql.push_str(&order);
+        sql
+    }
+
+    /// ` ORDER BY ...`; with `resolve`, a key naming a `select` item is
+    /// written as the item's value (for a query without that select list).
+    fn order_by(&mut self, out: &mut String, plan: &Plan, scope: &mut Scope, resolve: bool) {
+        for (i, key) in plan.order.iter().enumerate() {
+            out.push_str(if i == 0 { " ORDER BY " } else { ", " });
+            let expr = match (&key.expr, resolve) {
+                (Expr::Output(name), true) => plan
+                    .select
+                    .iter()
+                    .flatten()
+                    .find(|item| item.name == *name)
+                    .map_or(&key.expr, |item| &item.expr),
+                (expr, _) => expr,
+            };
+            let value = self.expr(expr, scope);
+            if key.nullable {
+                self.syntax.nullable_order(out, &value, key.desc);
+            } else {
+                out.push_str(&value);
+                out.push_str(if key.desc { " DESC" } else { " ASC" });
+            }
+        }
+    }
+
+    /// ` LIMIT ... OFFSET ...`, as the dialect spells an offset alone.
+    fn limit_offset(&mut self, out: &mut String, plan: &Plan, scope: &mut Scope) {
+        let limit = plan.limit.as_ref().map(|e| self.expr(e, scope));
+        let offset = plan.offset.as_ref().map(|e| self.expr(e, scope));
+        if limit.is_some() || offset.is_some() {
+            let limit = limit.as_deref().unwrap_or(self.syntax.no_limit());
+            let _ = write!(out, " LIMIT {limit}");
+        }
+        if let Some(offset) = offset {
+            let _ = write!(out, " OFFSET {offset}");
+        }
+    }
+
+    /// The keys of the root rows the query selects, in its order: its
+    /// `where`, `order by`, `limit` and `offset` over the root table alone.
+    fn selected_keys(&mut self, plan: &Plan) -> String {
+        let mut scope = Scope::new(self.alias());
+        let filter = plan.filter.as_ref().map(|cond| self.cond(cond, &mut scope));
+        let mut tail = String::new();
+        self.order_by(&mut tail, plan, &mut scope, true);
+        self.limit_offset(&mut tail, plan, &mut scope);
+        let mut sql = String::from("SELECT ");
+        self.column(&mut sql, &scope.aliases[0], plan.root.primary_key);
+        sql.push_str(" AS k FROM ");
+        self.syntax.quote(&mut sql, plan.root.table);
+        let _ = write!(sql, " AS {}", scope.aliases[0]);
+        self.joins(&mut sql, &scope);
+        if let Some(filter) = filter {
+            let _ = write!(sql, " WHERE {filter}");
+        }
+        sql.push_str(&tail);
         sql
     }
 
@@ -451,7 +522,15 @@ impl Renderer {
     /// `LEFT JOIN (SELECT key, aggregates ... GROUP BY key) AS alias ON ...`
     /// computing every aggregate of `group` (which share one path) in one
     /// pass; a filtered aggregate reads only the rows its `CASE` keeps.
-    fn derived_table(&mut self, group: &[&Agg], alias: &str, scope: &Scope) -> String {
+    /// With `restricted`, only the related rows of the selected keys are
+    /// aggregated.
+    fn derived_table(
+        &mut self,
+        group: &[&Agg],
+        alias: &str,
+        scope: &Scope,
+        restricted: bool,
+    ) -> String {
         let hops = &group[0].hops;
         let Chain {
             mut from,
@@ -485,14 +564,22 @@ impl Renderer {
             };
             let _ = write!(columns, ", {func}({distinct}{operand}) AS a{column}");
         }
-        self.joins(&mut from, &inner);
         let rel = &hops[0];
         let mut key = String::new();
         self.column(&mut key, &first, rel.target_key);
+        let mut filter = String::new();
+        if restricted {
+            if self.syntax.restricts_by_in() {
+                let _ = write!(filter, " WHERE {key} IN (SELECT k FROM {KEYS})");
+            } else {
+                let _ = write!(from, " INNER JOIN {KEYS} ON {KEYS}.k = {key}");
+            }
+        }
+        self.joins(&mut from, &inner);
         let mut on = String::new();
         self.column(&mut on, &scope.aliases[0], rel.source_key);
         format!(
-            " LEFT JOIN (SELECT {key} AS k{columns} FROM {from} GROUP BY {key}) AS {alias} \
+            " LEFT JOIN (SELECT {key} AS k{columns} FROM {from}{filter} GROUP BY {key}) AS {alias} \
              ON {alias}.k = {on}"
         )
     }

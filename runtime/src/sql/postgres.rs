@@ -37,4 +37,8 @@ impl Syntax for Postgres {
     fn no_limit(&self) -> &'static str {
         "ALL"
     }
+
+    fn inline_cte(&self) -> &'static str {
+        " NOT MATERIALIZED"
+    }
 }

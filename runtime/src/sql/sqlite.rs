@@ -38,4 +38,8 @@ impl Syntax for Sqlite {
     fn no_limit(&self) -> &'static str {
         "-1"
     }
+
+    fn restricts_by_in(&self) -> bool {
+        true
+    }
 }

@@ -6,21 +6,49 @@
 //! loses in two cases, measured in BENCH-NOTES.md and by
 //! `examples/bench.rs`: without an index it scans the related table once per
 //! root row (hundreds of times slower over many roots), and several
-//! aggregates over one path scan it once each. There, when the query reads
-//! the whole root table, the path's aggregates are computed together in one
-//! pre-aggregated derived table joined on the key.
+//! aggregates over one path scan it once each. There:
+//!
+//! * over the whole root table, the path's aggregates are computed together
+//!   in one pre-aggregated derived table joined on the key;
+//! * under a `where` or `limit`, an unindexed path's derived table is
+//!   restricted to the root keys the query selects, computed first, unless
+//!   the query orders by an aggregate (the keys then depend on every
+//!   aggregate: the whole derived table it is).
 
-use crate::plan::{Agg, Expr, Plan};
+use crate::plan::{Agg, CmpOp, Cond, Expr, Plan};
 
-/// The root aggregates to compute in derived tables, one group per table:
-/// each group shares one relation path.
-pub(super) fn derived_groups(plan: &Plan) -> Vec<Vec<&Agg>> {
-    let whole_table = plan.joins.is_empty()
-        && plan.filter.is_none()
-        && plan.limit.is_none()
-        && plan.offset.is_none();
-    if !whole_table {
-        return Vec::new();
+/// Whether `cond` holds for one root row at most: `key = value`, possibly
+/// `and` something else.
+fn pins_key(cond: &Cond, plan: &Plan) -> bool {
+    let is_key = |expr: &Expr| {
+        matches!(expr, Expr::Column(path)
+            if path.alias == 0 && path.hops.is_empty() && path.column == plan.root.primary_key)
+    };
+    let is_value = |expr: &Expr| matches!(expr, Expr::Param(_) | Expr::Int(_));
+    match cond {
+        Cond::Cmp(a, CmpOp::Eq, b) => (is_key(a) && is_value(b)) || (is_value(a) && is_key(b)),
+        Cond::And(a, b) => pins_key(a, plan) || pins_key(b, plan),
+        _ => false,
+    }
+}
+
+/// The shape of a query.
+pub(super) struct Choice<'p> {
+    /// Root aggregates computed in derived tables, one group per table,
+    /// each group sharing one relation path.
+    pub derived: Vec<Vec<&'p Agg>>,
+    /// Whether the root keys are selected first, and the derived tables
+    /// restricted to them.
+    pub restricted: bool,
+}
+
+pub(super) fn choose(plan: &Plan) -> Choice<'_> {
+    let plain = |derived| Choice {
+        derived,
+        restricted: false,
+    };
+    if !plan.joins.is_empty() {
+        return plain(Vec::new());
     }
     let mut groups: Vec<Vec<&Agg>> = Vec::new();
     let items = plan.select.iter().flatten().map(|item| &item.expr);
@@ -32,6 +60,36 @@ pub(super) fn derived_groups(plan: &Plan) -> Vec<Vec<&Agg>> {
             None => groups.push(vec![agg]),
         }
     }
-    groups.retain(|group| group.len() > 1 || group[0].hops.iter().any(|hop| !hop.target_indexed));
-    groups
+    let unindexed = |group: &Vec<&Agg>| group[0].hops.iter().any(|hop| !hop.target_indexed);
+    let whole_table = plan.filter.is_none() && plan.limit.is_none() && plan.offset.is_none();
+    if whole_table {
+        groups.retain(|group| group.len() > 1 || unindexed(group));
+        return plain(groups);
+    }
+    // One root row (its key is pinned): a correlated subquery reads just
+    // its related rows, whatever the indexes.
+    if plan
+        .filter
+        .as_ref()
+        .is_some_and(|cond| pins_key(cond, plan))
+    {
+        return plain(Vec::new());
+    }
+    groups.retain(unindexed);
+    if groups.is_empty() {
+        return plain(groups);
+    }
+    let orders_by_aggregate = plan.order.iter().any(|order| match &order.expr {
+        Expr::Agg(_) => true,
+        Expr::Output(name) => plan
+            .select
+            .iter()
+            .flatten()
+            .any(|item| item.name == *name && matches!(item.expr, Expr::Agg(_))),
+        _ => false,
+    });
+    Choice {
+        derived: groups,
+        restricted: !orders_by_aggregate,
+    }
 }

@@ -537,3 +537,51 @@ fn an_unindexed_path_is_derived_over_the_whole_table_only() {
     assert!(keyed.contains("(SELECT COUNT(*) FROM"), "{keyed}");
     insta::assert_snapshot!(format!("{whole}\n{keyed}\n"));
 }
+
+#[test]
+fn an_unindexed_path_under_a_limit_aggregates_the_selected_keys_only() {
+    let unindexed = RelationMeta {
+        target_indexed: false,
+        ..products()
+    };
+    let mut plan = plan(&STORE);
+    plan.select = Some(vec![
+        item("title", column(vec![], "name")),
+        item(
+            "products",
+            agg(
+                AggFn::Count,
+                vec![unindexed],
+                None,
+                Some(Cond::Cmp(
+                    column(vec![], "price"),
+                    CmpOp::Gt,
+                    Expr::Param(1),
+                )),
+            ),
+        ),
+        item(
+            "employees",
+            agg(AggFn::Count, vec![departments(), employees()], None, None),
+        ),
+    ]);
+    plan.filter = Some(Cond::Cmp(column(vec![], "name"), CmpOp::Ne, Expr::Param(2)));
+    plan.order = vec![Order {
+        expr: Expr::Output("title"),
+        desc: false,
+        nullable: false,
+    }];
+    plan.limit = Some(Expr::Param(0));
+    insta::assert_snapshot!(all(&plan));
+    // The keys (with `where` and `limit`) come first in the text, then the
+    // derived table's filter.
+    assert_eq!(render(&plan, DialectKind::MySql).order, [2, 0, 1]);
+    // Ordered by an aggregate, the keys depend on every store's count: the
+    // whole derived table.
+    plan.order[0].expr = Expr::Output("products");
+    let sql = render(&plan, DialectKind::Sqlite).sql;
+    assert!(
+        !sql.contains("fanless_keys") && sql.contains("GROUP BY"),
+        "{sql}"
+    );
+}
