@@ -90,6 +90,7 @@ pub struct Rendered {
 pub fn render(plan: &Plan, dialect: DialectKind) -> Rendered {
     let syntax = dialect.syntax();
     let mut renderer = Renderer {
+        dialect,
         syntax,
         params: Vec::new(),
         aliases: 0,
@@ -107,12 +108,23 @@ pub fn render(plan: &Plan, dialect: DialectKind) -> Rendered {
 /// The state of one rendering: the parameters in the order the text uses
 /// them, and the next table alias.
 struct Renderer {
+    dialect: DialectKind,
     syntax: &'static dyn Syntax,
     params: Vec<usize>,
     aliases: usize,
     /// The aggregates computed in derived tables: the address of each
     /// plan node, its table's alias and its column.
     derived: Vec<(*const Agg, String, usize)>,
+}
+
+/// How a group of aggregates over one path is computed beside the root.
+enum Form {
+    /// `LEFT JOIN (... GROUP BY key)`, over every key.
+    Grouped,
+    /// The same, over the keys the query selected first.
+    Restricted,
+    /// `LEFT JOIN LATERAL (...) ON TRUE`, for the current root row.
+    Lateral,
 }
 
 /// The common table expression of the root keys a query selects first.
@@ -176,8 +188,9 @@ impl Renderer {
             let alias = self.explicit_join(&mut explicit, join, &scope);
             scope.aliases.push(alias);
         }
-        let choice = strategy::choose(plan);
+        let choice = strategy::choose(plan, self.dialect);
         let groups = choice.derived;
+        let laterals = choice.lateral;
         // With `restricted`, the root keys the query selects come first.
         let keys = choice.restricted.then(|| self.selected_keys(plan));
         let mut tables = Vec::new();
@@ -188,6 +201,15 @@ impl Renderer {
                     .push((*agg as *const Agg, alias.clone(), column));
             }
             tables.push(alias);
+        }
+        let mut lateral_aliases = Vec::new();
+        for group in &laterals {
+            let alias = self.alias();
+            for (column, agg) in group.iter().enumerate() {
+                self.derived
+                    .push((*agg as *const Agg, alias.clone(), column));
+            }
+            lateral_aliases.push(alias);
         }
         let mut select = String::new();
         match &plan.select {
@@ -218,7 +240,15 @@ impl Renderer {
             self.column(&mut explicit, &scope.aliases[0], plan.root.primary_key);
         }
         for (group, alias) in groups.iter().zip(&tables) {
-            let table = self.derived_table(group, alias, &scope, keys.is_some());
+            let form = match keys {
+                Some(_) => Form::Restricted,
+                None => Form::Grouped,
+            };
+            let table = self.derived_table(group, alias, &scope, form);
+            explicit.push_str(&table);
+        }
+        for (group, alias) in laterals.iter().zip(&lateral_aliases) {
+            let table = self.derived_table(group, alias, &scope, Form::Lateral);
             explicit.push_str(&table);
         }
         // The selected keys already hold the filter and the limit.
@@ -522,21 +552,15 @@ impl Renderer {
     /// `LEFT JOIN (SELECT key, aggregates ... GROUP BY key) AS alias ON ...`
     /// computing every aggregate of `group` (which share one path) in one
     /// pass; a filtered aggregate reads only the rows its `CASE` keeps.
-    /// With `restricted`, only the related rows of the selected keys are
-    /// aggregated.
-    fn derived_table(
-        &mut self,
-        group: &[&Agg],
-        alias: &str,
-        scope: &Scope,
-        restricted: bool,
-    ) -> String {
+    /// As `form` says, over every key, the selected keys, or the current
+    /// root row.
+    fn derived_table(&mut self, group: &[&Agg], alias: &str, scope: &Scope, form: Form) -> String {
         let hops = &group[0].hops;
         let Chain {
             mut from,
+            correlation,
             first,
             last,
-            ..
         } = self.chain(hops, &scope.aliases[0]);
         let mut inner = Scope::new(last);
         let mut columns = String::new();
@@ -564,11 +588,18 @@ impl Renderer {
             };
             let _ = write!(columns, ", {func}({distinct}{operand}) AS a{column}");
         }
+        if let Form::Lateral = form {
+            self.joins(&mut from, &inner);
+            let columns = columns.trim_start_matches(", ");
+            return format!(
+                " LEFT JOIN LATERAL (SELECT {columns} FROM {from} WHERE {correlation}) AS {alias} ON TRUE"
+            );
+        }
         let rel = &hops[0];
         let mut key = String::new();
         self.column(&mut key, &first, rel.target_key);
         let mut filter = String::new();
-        if restricted {
+        if let Form::Restricted = form {
             if self.syntax.restricts_by_in() {
                 let _ = write!(filter, " WHERE {key} IN (SELECT k FROM {KEYS})");
             } else {

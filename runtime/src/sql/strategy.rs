@@ -13,8 +13,13 @@
 //! * under a `where` or `limit`, an unindexed path's derived table is
 //!   restricted to the root keys the query selects, computed first, unless
 //!   the query orders by an aggregate (the keys then depend on every
-//!   aggregate: the whole derived table it is).
+//!   aggregate: the whole derived table it is);
+//! * under a `where` or `limit`, several aggregates over one indexed path
+//!   are computed in one pass: a `LATERAL` subquery on PostgreSQL, the
+//!   restricted derived table on MySQL; SQLite's correlated subqueries
+//!   measured as fast.
 
+use super::DialectKind;
 use crate::plan::{Agg, CmpOp, Cond, Expr, Plan};
 
 /// Whether `cond` holds for one root row at most: `key = value`, possibly
@@ -37,18 +42,21 @@ pub(super) struct Choice<'p> {
     /// Root aggregates computed in derived tables, one group per table,
     /// each group sharing one relation path.
     pub derived: Vec<Vec<&'p Agg>>,
+    /// Root aggregates computed in `LATERAL` subqueries, one per group.
+    pub lateral: Vec<Vec<&'p Agg>>,
     /// Whether the root keys are selected first, and the derived tables
     /// restricted to them.
     pub restricted: bool,
 }
 
-pub(super) fn choose(plan: &Plan) -> Choice<'_> {
-    let plain = |derived| Choice {
-        derived,
+pub(super) fn choose(plan: &Plan, dialect: DialectKind) -> Choice<'_> {
+    let mut choice = Choice {
+        derived: Vec::new(),
+        lateral: Vec::new(),
         restricted: false,
     };
     if !plan.joins.is_empty() {
-        return plain(Vec::new());
+        return choice;
     }
     let mut groups: Vec<Vec<&Agg>> = Vec::new();
     let items = plan.select.iter().flatten().map(|item| &item.expr);
@@ -61,24 +69,47 @@ pub(super) fn choose(plan: &Plan) -> Choice<'_> {
         }
     }
     let unindexed = |group: &Vec<&Agg>| group[0].hops.iter().any(|hop| !hop.target_indexed);
-    let whole_table = plan.filter.is_none() && plan.limit.is_none() && plan.offset.is_none();
-    if whole_table {
-        groups.retain(|group| group.len() > 1 || unindexed(group));
-        return plain(groups);
+    let several = |group: &Vec<&Agg>| group.len() > 1;
+
+    // The whole root table: each costly path in one pass over its table.
+    if plan.filter.is_none() && plan.limit.is_none() && plan.offset.is_none() {
+        choice.derived = groups
+            .into_iter()
+            .filter(|g| several(g) || unindexed(g))
+            .collect();
+        return choice;
     }
-    // One root row (its key is pinned): a correlated subquery reads just
-    // its related rows, whatever the indexes.
-    if plan
+    // One root row when its key is pinned: a correlated subquery reads just
+    // its related rows, whatever the indexes; several aggregates over one
+    // path read them once in a `LATERAL` subquery on PostgreSQL, or over
+    // the selected key on MySQL.
+    let pinned = plan
         .filter
         .as_ref()
-        .is_some_and(|cond| pins_key(cond, plan))
-    {
-        return plain(Vec::new());
+        .is_some_and(|cond| pins_key(cond, plan));
+    for group in groups {
+        let form = match dialect {
+            _ if pinned && !several(&group) => None,
+            DialectKind::Postgres if several(&group) && (pinned || !unindexed(&group)) => {
+                Some(Form::Lateral)
+            }
+            DialectKind::Sqlite if !unindexed(&group) => None,
+            DialectKind::Sqlite | DialectKind::Postgres | DialectKind::MySql => {
+                if unindexed(&group) || several(&group) {
+                    Some(Form::Derived)
+                } else {
+                    None
+                }
+            }
+        };
+        match form {
+            Some(Form::Lateral) => choice.lateral.push(group),
+            Some(Form::Derived) => choice.derived.push(group),
+            None => {}
+        }
     }
-    groups.retain(unindexed);
-    if groups.is_empty() {
-        return plain(groups);
-    }
+    // Ordered by an aggregate, the selected keys depend on every root row's
+    // aggregates: the whole derived table it is.
     let orders_by_aggregate = plan.order.iter().any(|order| match &order.expr {
         Expr::Agg(_) => true,
         Expr::Output(name) => plan
@@ -88,8 +119,11 @@ pub(super) fn choose(plan: &Plan) -> Choice<'_> {
             .any(|item| item.name == *name && matches!(item.expr, Expr::Agg(_))),
         _ => false,
     });
-    Choice {
-        derived: groups,
-        restricted: !orders_by_aggregate,
-    }
+    choice.restricted = !choice.derived.is_empty() && !orders_by_aggregate;
+    choice
+}
+
+enum Form {
+    Derived,
+    Lateral,
 }
