@@ -424,6 +424,85 @@ fn ms(time: Duration) -> String {
     }
 }
 
+/// What a line says of fanless: its time over the best hand-written
+/// strategy's, and over the naive join's (inverted: how much faster).
+fn ratios(line: &Line) -> (Option<f64>, Option<f64>) {
+    let time = |measure: &Measure| match measure {
+        Measure::Time(time, _) => Some(time.as_secs_f64()),
+        Measure::Capped => None,
+    };
+    let fanless = time(&line.fanless);
+    let best = line
+        .strategies
+        .iter()
+        .filter(|(strategy, _)| *strategy != Strategy::Naive)
+        .filter_map(|(_, measure)| time(measure))
+        .reduce(f64::min);
+    let naive = line
+        .strategies
+        .iter()
+        .find(|(strategy, _)| *strategy == Strategy::Naive)
+        .and_then(|(_, measure)| time(measure));
+    (
+        fanless.zip(best).map(|(f, b)| f / b),
+        fanless.zip(naive).map(|(f, n)| n / f),
+    )
+}
+
+fn describe(line: &Line) -> String {
+    let kind = match line.kind {
+        Kind::Counts => "2 counts",
+        Kind::Several => "4 aggregates",
+    };
+    let filter = match line.filter {
+        Filter::All => "all stores",
+        Filter::Key => "`where id = {k}`",
+        Filter::Limit => "`order by id limit 20`",
+    };
+    let indexes = if line.indexed { "with" } else { "without" };
+    format!(
+        "{} shape {indexes} FK indexes, {kind}, {filter}",
+        line.shape
+    )
+}
+
+fn print_summary(lines: &[Line]) {
+    let mut worst: Option<(f64, &Line)> = None;
+    let mut above = Vec::new();
+    let mut naive = Vec::new();
+    for line in lines {
+        let (best, faster) = ratios(line);
+        if let Some(ratio) = best {
+            if worst.is_none_or(|(w, _)| ratio > w) {
+                worst = Some((ratio, line));
+            }
+            if ratio > 1.2 {
+                above.push(format!("{ratio:.2}× on the {}", describe(line)));
+            }
+        }
+        if let Some(faster) = faster {
+            naive.push(format!("{faster:.0}× on the {}", describe(line)));
+        }
+    }
+    println!();
+    if let Some((ratio, line)) = worst {
+        println!(
+            "- Worst fanless ÷ best hand-written: {ratio:.2}×, on the {}.",
+            describe(line)
+        );
+    }
+    match above.as_slice() {
+        [] => println!("- fanless is within 1.2× of the best hand-written SQL on every line."),
+        above => println!("- Above 1.2×: {}.", above.join("; ")),
+    }
+    if !naive.is_empty() {
+        println!(
+            "- fanless against the naive join: {} faster.",
+            naive.join("; ")
+        );
+    }
+}
+
 fn print_table(title: &str, lines: &[Line], cap: Duration) {
     println!("\n### {title}\n");
     print!("| shape | FK indexes | query | fanless |");
@@ -750,5 +829,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .into());
     };
     print_table(&title, &lines, cap.limit);
+    print_summary(&lines);
     Ok(())
 }

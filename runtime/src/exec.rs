@@ -139,6 +139,12 @@ where
         &self.rendered::<DB>().sql
     }
 
+    /// The SQL, rendered without the cache: what the first call costs.
+    #[doc(hidden)]
+    pub fn render_uncached<DB: Dialect>(&self) -> String {
+        sql::render(&(self.plan)(), DB::KIND).sql
+    }
+
     fn rendered<DB: Dialect>(&self) -> &'static Rendered {
         self.cache.get(DB::KIND, &self.plan)
     }

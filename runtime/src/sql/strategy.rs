@@ -73,16 +73,21 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind) -> Choice<'_> {
 
     // The whole root table: each costly path in one pass over its table.
     if plan.filter.is_none() && plan.limit.is_none() && plan.offset.is_none() {
+        // On PostgreSQL, once the query joins a derived table, the other
+        // paths' aggregates are cheaper in derived tables too (measured on
+        // many small stores; on few large ones within 1.15×).
+        let any = groups.iter().any(|g| several(g) || unindexed(g));
         choice.derived = groups
             .into_iter()
-            .filter(|g| several(g) || unindexed(g))
+            .filter(|g| several(g) || unindexed(g) || (any && dialect == DialectKind::Postgres))
             .collect();
         return choice;
     }
     // One root row when its key is pinned: a correlated subquery reads just
-    // its related rows, whatever the indexes; several aggregates over one
-    // path read them once in a `LATERAL` subquery on PostgreSQL, or over
-    // the selected key on MySQL.
+    // its related rows, whatever the indexes (on SQLite, even for several
+    // aggregates over one path); several aggregates over one path read them
+    // once in a `LATERAL` subquery on PostgreSQL, or over the selected key on
+    // MySQL.
     let pinned = plan
         .filter
         .as_ref()
@@ -90,6 +95,7 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind) -> Choice<'_> {
     for group in groups {
         let form = match dialect {
             _ if pinned && !several(&group) => None,
+            DialectKind::Sqlite if pinned => None,
             DialectKind::Postgres if several(&group) && (pinned || !unindexed(&group)) => {
                 Some(Form::Lateral)
             }
