@@ -47,6 +47,7 @@ fn setup(runtime: &Runtime) -> SqlitePool {
 
 fn decode(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .expect("a runtime");
     let pool = setup(&runtime);
