@@ -41,11 +41,11 @@ TOML
         if [[ $queries == 1 ]]; then
             for ((q = 0; q < QUERIES; q++)); do
                 local m=$((q % (MODELS - 2) + 1))
-                echo "pub fn q$q(x: &str, y: f64) -> impl Sized {"
+                echo "pub fn q$q(x: &str, y: f64) -> impl Sized + '_ {"
                 case $((q % 4)) in
                     0) echo "    query!(from M$m select id, name, count(children) as c, sum(children.price) as s, avg(children.children.price) as a where name != {x} and price > {y} order by c desc, id limit 20)" ;;
                     1) echo "    query!(from M$m select id, parent.name as p, exists(children where active) as e where price > {y} or name like {x} order by id)" ;;
-                    2) echo "    query!(from M$m m join m.children c select m.id, count(c.id) as n, max(c.price) as top where c.name != {x} group by m.id having count(c.id) > 1 order by n desc)" ;;
+                    2) echo "    let _ = y; query!(from M$m m join m.children c select m.id, count(c.id) as n, max(c.price) as top where c.name != {x} group by m.id having count(c.id) > 1 order by n desc)" ;;
                     *) echo "    let _ = (x, y); query!(from M$m where active order by name limit 10)" ;;
                 esac
                 echo "}"

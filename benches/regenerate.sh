@@ -64,10 +64,10 @@ cached = median("SQL of a query", "cached (every call after the first)")
 anew = median("SQL of a query", "rendered anew")
 print("| measure | time | ratio |")
 print("|---|---|---|")
-print(f"| decode 10,000 rows, `sqlx::query_as` | {sqlx / 1e6:.2} ms | 1 |")
-print(f"| decode 10,000 rows, fanless `query!` | {fanless / 1e6:.2} ms | {fanless / sqlx:.3}× |")
-print(f"| SQL of a query, rendered anew | {anew / 1e3:.2} µs | 1 |")
-print(f"| SQL of a query, cached | {cached:.0} ns | {cached / anew:.3}× |")
+print(f"| decode 10,000 rows, `sqlx::query_as` | {sqlx / 1e6:.2f} ms | 1 |")
+print(f"| decode 10,000 rows, fanless `query!` | {fanless / 1e6:.2f} ms | {fanless / sqlx:.3f}× |")
+print(f"| SQL of a query, rendered anew | {anew / 1e3:.2f} µs | 1 |")
+print(f"| SQL of a query, cached | {cached:.1f} ns | {cached / anew:.4f}× |")
 PY
     cat <<'COMPILE'
 

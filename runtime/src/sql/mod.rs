@@ -118,6 +118,7 @@ struct Renderer {
 }
 
 /// How a group of aggregates over one path is computed beside the root.
+#[derive(Clone, Copy)]
 enum Form {
     /// `LEFT JOIN (... GROUP BY key)`, over every key.
     Grouped,
@@ -193,24 +194,8 @@ impl Renderer {
         let laterals = choice.lateral;
         // With `restricted`, the root keys the query selects come first.
         let keys = choice.restricted.then(|| self.selected_keys(plan));
-        let mut tables = Vec::new();
-        for group in &groups {
-            let alias = self.alias();
-            for (column, agg) in group.iter().enumerate() {
-                self.derived
-                    .push((*agg as *const Agg, alias.clone(), column));
-            }
-            tables.push(alias);
-        }
-        let mut lateral_aliases = Vec::new();
-        for group in &laterals {
-            let alias = self.alias();
-            for (column, agg) in group.iter().enumerate() {
-                self.derived
-                    .push((*agg as *const Agg, alias.clone(), column));
-            }
-            lateral_aliases.push(alias);
-        }
+        let tables = self.place(&groups);
+        let lateral_tables = self.place(&laterals);
         let mut select = String::new();
         match &plan.select {
             Some(items) => {
@@ -239,16 +224,21 @@ impl Renderer {
             let _ = write!(explicit, " INNER JOIN {KEYS} ON {KEYS}.k = ");
             self.column(&mut explicit, &scope.aliases[0], plan.root.primary_key);
         }
-        for (group, alias) in groups.iter().zip(&tables) {
-            let form = match keys {
-                Some(_) => Form::Restricted,
-                None => Form::Grouped,
-            };
+        let grouped = if keys.is_some() {
+            Form::Restricted
+        } else {
+            Form::Grouped
+        };
+        let derived = groups
+            .iter()
+            .zip(&tables)
+            .map(|(group, alias)| (group, alias, grouped));
+        let lateral = laterals
+            .iter()
+            .zip(&lateral_tables)
+            .map(|(group, alias)| (group, alias, Form::Lateral));
+        for (group, alias, form) in derived.chain(lateral) {
             let table = self.derived_table(group, alias, &scope, form);
-            explicit.push_str(&table);
-        }
-        for (group, alias) in laterals.iter().zip(&lateral_aliases) {
-            let table = self.derived_table(group, alias, &scope, Form::Lateral);
             explicit.push_str(&table);
         }
         // The selected keys already hold the filter and the limit.
@@ -290,6 +280,21 @@ impl Renderer {
         }
         sql.push_str(&order);
         sql
+    }
+
+    /// An alias for each group's table, by which its aggregates are read.
+    fn place(&mut self, groups: &[Vec<&Agg>]) -> Vec<String> {
+        groups
+            .iter()
+            .map(|group| {
+                let alias = self.alias();
+                for (column, agg) in group.iter().enumerate() {
+                    self.derived
+                        .push((*agg as *const Agg, alias.clone(), column));
+                }
+                alias
+            })
+            .collect()
     }
 
     /// ` ORDER BY ...`; with `resolve`, a key naming a `select` item is
