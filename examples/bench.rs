@@ -497,7 +497,7 @@ fn print_summary(lines: &[Line]) {
     }
     if !naive.is_empty() {
         println!(
-            "- fanless against the naive join: {} faster.",
+            "- fanless is faster than the naive join by {}.",
             naive.join("; ")
         );
     }

@@ -92,6 +92,7 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind) -> Choice<'_> {
         .filter
         .as_ref()
         .is_some_and(|cond| pins_key(cond, plan));
+    let mut correlated = Vec::new();
     for group in groups {
         let form = match dialect {
             _ if pinned && !several(&group) => None,
@@ -111,8 +112,13 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind) -> Choice<'_> {
         match form {
             Some(Form::Lateral) => choice.lateral.push(group),
             Some(Form::Derived) => choice.derived.push(group),
-            None => {}
+            None => correlated.push(group),
         }
+    }
+    // As for derived tables, once PostgreSQL joins a `LATERAL` subquery the
+    // other paths' aggregates are cheaper in one too.
+    if dialect == DialectKind::Postgres && !choice.lateral.is_empty() {
+        choice.lateral.append(&mut correlated);
     }
     // Ordered by an aggregate, the selected keys depend on every root row's
     // aggregates: the whole derived table it is.
