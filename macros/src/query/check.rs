@@ -409,27 +409,9 @@ fn visit_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
     }
 }
 
+/// Calls `f` on the values of a condition, aggregates' inner ones too.
 fn visit_cond(cond: &Cond, f: &mut dyn FnMut(&Expr)) {
-    match cond {
-        Cond::Cmp(a, _, b) => {
-            visit_expr(a, f);
-            visit_expr(b, f);
-        }
-        Cond::Null { expr, .. } | Cond::Truth(expr) => visit_expr(expr, f),
-        Cond::In { expr, list, .. } => {
-            visit_expr(expr, f);
-            list.iter().for_each(|e| visit_expr(e, f));
-        }
-        Cond::Like { expr, pattern, .. } => {
-            visit_expr(expr, f);
-            visit_expr(pattern, f);
-        }
-        Cond::Not(inner) => visit_cond(inner, f),
-        Cond::And(a, b) | Cond::Or(a, b) => {
-            visit_cond(a, f);
-            visit_cond(b, f);
-        }
-    }
+    visit_cond_top(cond, &mut |expr| visit_expr(expr, f));
 }
 
 #[cfg(test)]
