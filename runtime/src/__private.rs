@@ -13,7 +13,7 @@ pub use crate::plan::{
     Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan,
 };
 pub use crate::schema::{ColumnDef, Table};
-pub use crate::sql::DialectKind;
+pub use crate::sql::{render_with, DialectKind, Rendered, Strategy};
 pub use sqlx;
 
 /// The type of a value in a query, known to rustc and never constructed at
@@ -357,5 +357,70 @@ where
             index: index.to_string(),
             source: format!("the sum does not fit in `{}`", std::any::type_name::<T>()).into(),
         })
+    }
+}
+
+/// A `limit` or `offset` parameter: an `i64` that fails to bind, and so
+/// the query returns `Err`, when it is negative.
+#[derive(Debug, Clone, Copy)]
+pub struct Count(i64);
+
+/// What a `limit` or `offset` parameter may be.
+#[diagnostic::on_unimplemented(
+    message = "`limit` and `offset` take an `i64`, and this parameter is `{Self}`",
+    label = "expected `i64` or `&i64`",
+    note = "convert it, such as `{{i64::from(n)}}` or `{{i64::try_from(n)?}}`"
+)]
+pub trait RowCount {
+    /// The count.
+    fn get(&self) -> i64;
+}
+
+impl RowCount for i64 {
+    fn get(&self) -> i64 {
+        *self
+    }
+}
+
+impl RowCount for &i64 {
+    fn get(&self) -> i64 {
+        **self
+    }
+}
+
+/// Checks a `limit` or `offset` parameter, and passes it on.
+pub fn row_count<V: RowCount>(value: V) -> Count {
+    Count(value.get())
+}
+
+impl<DB: sqlx::Database> Type<DB> for Count
+where
+    i64: Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <i64 as Type<DB>>::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <i64 as Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for Count
+where
+    i64: sqlx::Encode<'q, DB>,
+{
+    fn encode_by_ref(
+        &self,
+        buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        if self.0 < 0 {
+            return Err(format!(
+                "`limit` and `offset` must not be negative, and this one is {}",
+                self.0
+            )
+            .into());
+        }
+        self.0.encode_by_ref(buf)
     }
 }

@@ -145,6 +145,12 @@ where
         sql::render(&(self.plan)(), DB::KIND).sql
     }
 
+    /// The plan the query renders its SQL from.
+    #[doc(hidden)]
+    pub fn plan(&self) -> Plan {
+        (self.plan)()
+    }
+
     fn rendered<DB: Dialect>(&self) -> &'static Rendered {
         self.cache.get(DB::KIND, &self.plan)
     }

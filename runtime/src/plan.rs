@@ -5,7 +5,7 @@
 use crate::model::{ModelMeta, RelationMeta};
 
 /// One `query!`, resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     /// The model after `from`.
     pub root: &'static ModelMeta,
@@ -29,7 +29,7 @@ pub struct Plan {
 }
 
 /// `[left] join alias.path new_alias`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Join {
     /// The alias the path starts from.
     pub parent: usize,
@@ -40,7 +40,7 @@ pub struct Join {
 }
 
 /// `expr as name`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// The value.
     pub expr: Expr,
@@ -49,7 +49,7 @@ pub struct Item {
 }
 
 /// `expr [asc | desc]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Order {
     /// The key.
     pub expr: Expr,
@@ -61,7 +61,7 @@ pub struct Order {
 }
 
 /// A value in a query.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     /// A column reached through zero or more relations.
     Column(ColumnPath),
@@ -82,7 +82,7 @@ pub enum Expr {
 }
 
 /// `[alias.]rel.rel.column`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ColumnPath {
     /// The alias the path starts from: 0 for the scope's own model.
     pub alias: usize,
@@ -100,7 +100,7 @@ impl ColumnPath {
 }
 
 /// `func([distinct] path[.column] [where cond])`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Agg {
     /// The aggregate function.
     pub func: AggFn,
@@ -115,7 +115,7 @@ pub struct Agg {
 }
 
 /// `func([distinct] alias.column)` over the rows the joins produced.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JoinedAgg {
     /// The aggregate function (`Exists`: whether there is any such row).
     pub func: AggFn,
@@ -148,10 +148,20 @@ pub enum AggFn {
 }
 
 /// A condition.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Cond {
-    /// `a op b`.
-    Cmp(Expr, CmpOp, Expr),
+    /// `left op right`.
+    Cmp {
+        /// The left operand.
+        left: Expr,
+        /// The comparison.
+        op: CmpOp,
+        /// The right operand.
+        right: Expr,
+        /// Whether either operand can be `NULL`: `=` and `!=` then compare
+        /// as Rust's `Option` does (`NULL = NULL` holds).
+        nullable: bool,
+    },
     /// `a is [not] null`.
     Null {
         /// The tested value.
@@ -167,6 +177,9 @@ pub enum Cond {
         list: Vec<Expr>,
         /// `not in`.
         negated: bool,
+        /// Whether a value or a candidate can be `NULL`: each candidate is
+        /// then compared as `=` compares nullable operands.
+        nullable: bool,
     },
     /// `a [not] like b`.
     Like {

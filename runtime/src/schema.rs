@@ -30,6 +30,13 @@ pub struct ForeignKey {
 
 /// A column's SQL type in database `DB`, for [`Model::create_table`].
 ///
+/// Text compares and sorts by the column's collation. On PostgreSQL the
+/// text columns `create_table` makes use the `"C"` collation, which orders
+/// by code point as SQLite does and as Rust's `str` does; MySQL's default
+/// collations ignore case and trailing spaces (a binary collation such as
+/// `utf8mb4_bin` does not, but sqlx cannot decode its values as `String`:
+/// sqlx issue 3387).
+///
 /// Implemented for the primitive types sqlx maps, and `Option<T>` (a
 /// nullable column). Implement it for a custom column type to create tables
 /// holding it.
@@ -58,7 +65,7 @@ macro_rules! sql_types {
 
 sql_types!("postgres", sqlx::Postgres,
     bool => "BOOLEAN", i16 => "SMALLINT", i32 => "INTEGER", i64 => "BIGINT",
-    f32 => "REAL", f64 => "DOUBLE PRECISION", String => "TEXT", Vec<u8> => "BYTEA",
+    f32 => "REAL", f64 => "DOUBLE PRECISION", String => "TEXT COLLATE \"C\"", Vec<u8> => "BYTEA",
 );
 sql_types!("sqlite", sqlx::Sqlite,
     bool => "BOOLEAN", i16 => "INTEGER", i32 => "INTEGER", i64 => "INTEGER",

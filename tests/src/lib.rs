@@ -10,9 +10,15 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use fanless::Model;
-use sqlx::{MySqlPool, PgPool, SqlitePool};
+use sqlx::{MySqlPool, PgPool, Row, SqlitePool};
+
+use crate::library::Kind;
+use crate::reference::Value;
 
 pub mod data;
+pub mod generate;
+pub mod library;
+pub mod reference;
 
 /// A store: the root of the seed scenario.
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -128,6 +134,16 @@ pub fn name(db: &Db) -> &'static str {
 /// Connects to every database available, each isolated for `test`, and
 /// creates the schema of the models in each.
 pub async fn databases(test: &str) -> Vec<Db> {
+    let dbs = connect(test).await;
+    for db in &dbs {
+        create_schema(db).await;
+    }
+    dbs
+}
+
+/// Connects to every database available, each isolated for `test`, with
+/// no tables yet.
+pub async fn connect(test: &str) -> Vec<Db> {
     let require = std::env::var("FANLESS_REQUIRE_DBS").is_ok_and(|v| v == "1");
     let mut dbs = vec![Db::Sqlite(sqlite().await)];
     match std::env::var("FANLESS_PG_URL") {
@@ -139,9 +155,6 @@ pub async fn databases(test: &str) -> Vec<Db> {
         Ok(url) => dbs.push(mysql(&url, test).await),
         Err(_) if require => panic!("FANLESS_REQUIRE_DBS=1 but FANLESS_MYSQL_URL is not set"),
         Err(_) => {}
-    }
-    for db in &dbs {
-        create_schema(db).await;
     }
     dbs
 }
@@ -380,5 +393,62 @@ pub mod unindexed {
         pub name: String,
         pub price: f64,
         pub discontinued: bool,
+    }
+}
+
+/// Runs `sql` on `db` with `params` bound in order, decoding each row's
+/// columns as `kinds` say.
+pub async fn fetch_values(
+    db: &Db,
+    sql: &str,
+    params: &[&(Kind, Value)],
+    kinds: &[Kind],
+) -> Result<Vec<Vec<Value>>, sqlx::Error> {
+    macro_rules! run {
+        ($pool:expr) => {{
+            let mut query = sqlx::query(sql);
+            for (kind, value) in params {
+                query = match (kind, value) {
+                    (Kind::Int, Value::Int(n)) => query.bind(*n),
+                    (Kind::Float, Value::Float(x)) => query.bind(*x),
+                    (Kind::Text, Value::Text(s)) => query.bind(s.clone()),
+                    (Kind::Bool, Value::Bool(b)) => query.bind(*b),
+                    (Kind::Int, Value::Null) => query.bind(None::<i64>),
+                    (Kind::Float, Value::Null) => query.bind(None::<f64>),
+                    (Kind::Text, Value::Null) => query.bind(None::<String>),
+                    (Kind::Bool, Value::Null) => query.bind(None::<bool>),
+                    (kind, value) => panic!("a {kind:?} parameter of {value:?}"),
+                };
+            }
+            let rows = query.fetch_all($pool).await?;
+            let mut out = Vec::new();
+            for row in rows {
+                let mut values = Vec::new();
+                for (i, kind) in kinds.iter().enumerate() {
+                    values.push(match kind {
+                        Kind::Int => row
+                            .try_get::<Option<i64>, _>(i)?
+                            .map_or(Value::Null, Value::Int),
+                        Kind::Float => row
+                            .try_get::<Option<f64>, _>(i)?
+                            .map_or(Value::Null, Value::Float),
+                        // sqlx calls MySQL's binary text `VARBINARY`.
+                        Kind::Text => row
+                            .try_get_unchecked::<Option<String>, _>(i)?
+                            .map_or(Value::Null, Value::Text),
+                        Kind::Bool => row
+                            .try_get::<Option<bool>, _>(i)?
+                            .map_or(Value::Null, Value::Bool),
+                    });
+                }
+                out.push(values);
+            }
+            Ok(out)
+        }};
+    }
+    match db {
+        Db::Sqlite(pool) => run!(pool),
+        Db::Postgres(pool, _) => run!(pool),
+        Db::MySql(pool, _) => run!(pool),
     }
 }

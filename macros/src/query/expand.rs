@@ -358,14 +358,14 @@ impl Gen<'_> {
         let fla = fl.at(last.span());
         self.lets
             .push(quote_spanned!(last.span()=> let #column = #fla::column(&(#columns).#last);));
+        // Through a nullable relation or a `left join` the column may be
+        // `NULL` even where its own type is not an `Option`.
         let mut witness = quote!(#fl::witness(&#column));
-        if to_one {
-            for rel in rels.iter().rev() {
-                witness = quote!(#fl::through(&#rel, #witness));
-            }
-            if nullable {
-                witness = quote!(#fl::nullable(#witness));
-            }
+        for rel in rels.iter().rev() {
+            witness = quote!(#fl::through(&#rel, #witness));
+        }
+        if nullable {
+            witness = quote!(#fl::nullable(#witness));
         }
         let plan = quote! {
             #fl::Expr::Column(#fl::ColumnPath {
@@ -603,8 +603,11 @@ impl Gen<'_> {
                 };
                 self.settle(&a, b.witness.as_ref());
                 self.settle(&b, a.witness.as_ref());
+                let nullable = nullable([&a, &b]);
                 let (a, b) = (a.plan, b.plan);
-                quote!(#fl::Cond::Cmp(#a, #fl::CmpOp::#op, #b))
+                quote! {
+                    #fl::Cond::Cmp { left: #a, op: #fl::CmpOp::#op, right: #b, nullable: #nullable }
+                }
             }
             Cond::Null { expr, negated } => {
                 let expr = self.value(expr, scope);
@@ -623,9 +626,17 @@ impl Gen<'_> {
                 for value in &list {
                     self.settle(value, expr.witness.as_ref());
                 }
+                let nullable = nullable(std::iter::once(&expr).chain(&list));
                 let expr = expr.plan;
                 let list = list.iter().map(|v| &v.plan);
-                quote!(#fl::Cond::In { expr: #expr, list: ::std::vec![#(#list),*], negated: #negated })
+                quote! {
+                    #fl::Cond::In {
+                        expr: #expr,
+                        list: ::std::vec![#(#list),*],
+                        negated: #negated,
+                        nullable: #nullable,
+                    }
+                }
             }
             Cond::Like {
                 expr,
@@ -766,8 +777,10 @@ impl Gen<'_> {
             Expr::Param(param) => {
                 let span = param_span(param);
                 let value = self.param(quote!(#param), span);
-                let witness = quote!(#fl::Witness::<i64>::new());
-                self.settle(&value, Some(&witness));
+                let fla = fl.at(span);
+                if let Some((slot, arg, span)) = value.slot {
+                    self.args[slot] = quote_spanned!(span=> #fla::row_count(#arg));
+                }
                 value.plan
             }
             Expr::Lit(lit) => self.literal(lit),
@@ -775,6 +788,20 @@ impl Gen<'_> {
             Expr::Path(_) | Expr::Agg(_) => quote!(#fl::Expr::Int(0)),
         }
     }
+}
+
+/// Whether the operands of a comparison may be `NULL`, as a constant
+/// expression: a column whose type (through its path) is an `Option`, or a
+/// parameter that meets no column, whose type is its own. Literals never
+/// are.
+fn nullable<'v>(values: impl IntoIterator<Item = &'v Value>) -> TokenStream {
+    let values: Vec<&Value> = values.into_iter().collect();
+    let typed: Vec<&TokenStream> = values.iter().filter_map(|v| v.witness.as_ref()).collect();
+    if typed.is_empty() {
+        let params = values.iter().any(|v| v.slot.is_some());
+        return quote!(#params);
+    }
+    quote!(false #(|| #typed.nullable())*)
 }
 
 /// `text` as a `diagnostic::on_unimplemented` string, where braces are

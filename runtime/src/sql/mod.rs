@@ -14,11 +14,12 @@ mod sqlite;
 mod strategy;
 
 pub use ddl::{create_index, create_table, leading_index_columns};
+pub use strategy::Strategy;
 
 use std::fmt::Write;
 
 use crate::model::RelationMeta;
-use crate::plan::{Agg, AggFn, ColumnPath, Cond, Expr, JoinedAgg, Plan};
+use crate::plan::{Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, JoinedAgg, Plan};
 
 /// The SQL dialects fanless renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +61,20 @@ trait Syntax {
     fn sum_value(&self, out: &mut String, sum: &str, float: bool);
     /// Writes an average as a double, `NULL` when empty.
     fn avg_value(&self, out: &mut String, avg: &str);
+    /// Writes the operand of `AVG`, so that every shape averages the same
+    /// type.
+    fn avg_operand(&self, out: &mut String, operand: &str) {
+        out.push_str(operand);
+    }
+    /// Writes `a = b` (or `a != b` when `negated`) where either may be
+    /// `NULL`, comparing as Rust's `Option` does: `NULL` equals `NULL` and
+    /// differs from every value. A plain `a = b` must still be able to use
+    /// an index on `a`.
+    fn null_safe_eq(&self, out: &mut String, a: &str, b: &str, negated: bool);
+    /// Writes `value LIKE pattern` where `%` matches any string, `_` any
+    /// one character, `\` makes the next character literal, and letters
+    /// match their case only.
+    fn like(&self, out: &mut String, value: &str, pattern: &str);
     /// Writes an `order by` key that sorts `NULL` last ascending and first
     /// descending. `key` is the key as rendered.
     fn nullable_order(&self, out: &mut String, key: &str, desc: bool);
@@ -86,8 +101,14 @@ pub struct Rendered {
     pub order: Vec<usize>,
 }
 
-/// Renders `plan` for `dialect`.
+/// Renders `plan` for `dialect`, in the shapes the planner chooses.
 pub fn render(plan: &Plan, dialect: DialectKind) -> Rendered {
+    render_with(plan, dialect, Strategy::Planner)
+}
+
+/// Renders `plan` for `dialect` with every aggregate over a path in the
+/// shape `strategy` says: the differential tests force each in turn.
+pub fn render_with(plan: &Plan, dialect: DialectKind, strategy: Strategy) -> Rendered {
     let syntax = dialect.syntax();
     let mut renderer = Renderer {
         dialect,
@@ -96,7 +117,7 @@ pub fn render(plan: &Plan, dialect: DialectKind) -> Rendered {
         aliases: 0,
         derived: Vec::new(),
     };
-    let sql = renderer.query(plan);
+    let sql = renderer.query(plan, strategy);
     let mut order = renderer.params;
     if syntax.numbered() {
         // `$n` names its argument: bind them in written order.
@@ -182,14 +203,14 @@ impl Scope {
 }
 
 impl Renderer {
-    fn query(&mut self, plan: &Plan) -> String {
+    fn query(&mut self, plan: &Plan, strategy: Strategy) -> String {
         let mut scope = Scope::new(self.alias());
         let mut explicit = String::new();
         for join in &plan.joins {
             let alias = self.explicit_join(&mut explicit, join, &scope);
             scope.aliases.push(alias);
         }
-        let choice = strategy::choose(plan, self.dialect);
+        let choice = strategy::choose(plan, self.dialect, strategy);
         let groups = choice.derived;
         let laterals = choice.lateral;
         // With `restricted`, the root keys the query selects come first.
@@ -483,18 +504,21 @@ impl Renderer {
 
     /// An aggregate over joined rows.
     fn joined(&mut self, agg: &JoinedAgg, scope: &Scope) -> String {
-        let mut arg = String::new();
-        if agg.distinct {
-            arg.push_str("DISTINCT ");
-        }
-        self.column(&mut arg, &scope.aliases[agg.alias], agg.column);
+        let mut operand = String::new();
+        self.column(&mut operand, &scope.aliases[agg.alias], agg.column);
         let mut out = String::new();
-        self.aggregate(&mut out, agg.func, &arg);
+        self.aggregate(&mut out, agg.func, agg.distinct, &operand);
         out
     }
 
-    /// `func(arg)` with the casts and defaults the row decodes.
-    fn aggregate(&self, out: &mut String, func: AggFn, arg: &str) {
+    /// `func([DISTINCT] operand)` with the casts and defaults the row
+    /// decodes.
+    fn aggregate(&self, out: &mut String, func: AggFn, distinct: bool, operand: &str) {
+        let mut arg = String::from(if distinct { "DISTINCT " } else { "" });
+        match func {
+            AggFn::Avg => self.syntax.avg_operand(&mut arg, operand),
+            _ => arg.push_str(operand),
+        }
         match func {
             AggFn::Count => {
                 let _ = write!(out, "COUNT({arg})");
@@ -535,22 +559,19 @@ impl Renderer {
         }
 
         let target = agg.hops.last().map(|hop| hop.target);
-        let mut arg = String::new();
-        if agg.distinct {
-            arg.push_str("DISTINCT ");
-        }
+        let mut operand = String::new();
         match (agg.column, target) {
-            (Some(column), _) => self.column(&mut arg, &inner.aliases[0], column),
+            (Some(column), _) => self.column(&mut operand, &inner.aliases[0], column),
             (None, Some(model)) if agg.distinct => {
-                self.column(&mut arg, &inner.aliases[0], model.primary_key)
+                self.column(&mut operand, &inner.aliases[0], model.primary_key)
             }
-            (None, _) => arg.push('*'),
+            (None, _) => operand.push('*'),
         }
         if agg.func == AggFn::Exists {
             return format!("EXISTS (SELECT 1 FROM {from} WHERE {condition})");
         }
         let mut value = String::new();
-        self.aggregate(&mut value, agg.func, &arg);
+        self.aggregate(&mut value, agg.func, agg.distinct, &operand);
         format!("(SELECT {value} FROM {from} WHERE {condition})")
     }
 
@@ -583,6 +604,11 @@ impl Renderer {
             if let Some(filter) = filter {
                 operand = format!("CASE WHEN {filter} THEN {operand} END");
             }
+            if let AggFn::Avg = agg.func {
+                let mut cast = String::new();
+                self.syntax.avg_operand(&mut cast, &operand);
+                operand = cast;
+            }
             let distinct = if agg.distinct { "DISTINCT " } else { "" };
             let func = match agg.func {
                 AggFn::Count | AggFn::Exists => "COUNT",
@@ -605,10 +631,18 @@ impl Renderer {
         self.column(&mut key, &first, rel.target_key);
         let mut filter = String::new();
         if let Form::Restricted = form {
-            if self.syntax.restricts_by_in() {
-                let _ = write!(filter, " WHERE {key} IN (SELECT k FROM {KEYS})");
-            } else {
-                let _ = write!(from, " INNER JOIN {KEYS} ON {KEYS}.k = {key}");
+            match self.restriction(rel) {
+                keys if self.syntax.restricts_by_in() => {
+                    let keys = keys.unwrap_or_else(|| format!("SELECT k FROM {KEYS}"));
+                    let _ = write!(filter, " WHERE {key} IN ({keys})");
+                }
+                Some(keys) => {
+                    let table = self.alias();
+                    let _ = write!(from, " INNER JOIN ({keys}) AS {table} ON {table}.k = {key}");
+                }
+                None => {
+                    let _ = write!(from, " INNER JOIN {KEYS} ON {KEYS}.k = {key}");
+                }
             }
         }
         self.joins(&mut from, &inner);
@@ -618,6 +652,25 @@ impl Renderer {
             " LEFT JOIN (SELECT {key} AS k{columns} FROM {from}{filter} GROUP BY {key}) AS {alias} \
              ON {alias}.k = {on}"
         )
+    }
+
+    /// The values of `rel`'s source key over the selected root rows, as
+    /// the column `k`, when they are not the selected keys themselves: the
+    /// distinct values of the root's column a to-one hop starts from (many
+    /// roots may share them).
+    fn restriction(&mut self, rel: &RelationMeta) -> Option<String> {
+        let root = rel.source;
+        if rel.source_key == root.primary_key {
+            return None;
+        }
+        let alias = self.alias();
+        let mut sql = String::from("SELECT DISTINCT ");
+        self.column(&mut sql, &alias, rel.source_key);
+        sql.push_str(" AS k FROM ");
+        self.syntax.quote(&mut sql, root.table);
+        let _ = write!(sql, " AS {alias} INNER JOIN {KEYS} ON {KEYS}.k = ");
+        self.column(&mut sql, &alias, root.primary_key);
+        Some(sql)
     }
 
     /// The value of an aggregate computed in a derived table, if it is one.
@@ -665,10 +718,22 @@ impl Renderer {
     fn atom(&mut self, atom: &Cond, scope: &mut Scope) -> String {
         let mut exists = Vec::new();
         let body = match atom {
-            Cond::Cmp(a, op, b) => {
-                let a = self.operand(a, scope, &mut exists);
-                let b = self.operand(b, scope, &mut exists);
-                format!("{a} {} {b}", op.sql())
+            Cond::Cmp {
+                left,
+                op,
+                right,
+                nullable,
+            } => {
+                let a = self.operand(left, scope, &mut exists);
+                let b = self.operand(right, scope, &mut exists);
+                match op {
+                    CmpOp::Eq | CmpOp::Ne if *nullable => {
+                        let mut out = String::new();
+                        self.syntax.null_safe_eq(&mut out, &a, &b, *op == CmpOp::Ne);
+                        out
+                    }
+                    _ => format!("{a} {} {b}", op.sql()),
+                }
             }
             Cond::Null { expr, negated } => {
                 let expr = self.operand(expr, scope, &mut exists);
@@ -679,14 +744,29 @@ impl Renderer {
                 expr,
                 list,
                 negated,
+                nullable,
             } => {
                 let expr = self.operand(expr, scope, &mut exists);
                 let list: Vec<String> = list
                     .iter()
                     .map(|e| self.operand(e, scope, &mut exists))
                     .collect();
-                let not = if *negated { " NOT" } else { "" };
-                format!("{expr}{not} IN ({})", list.join(", "))
+                if *nullable {
+                    // As many `=` as candidates, each comparing `NULL`s as
+                    // equal.
+                    let mut any = String::from(if *negated { "NOT (" } else { "(" });
+                    for (i, candidate) in list.iter().enumerate() {
+                        if i > 0 {
+                            any.push_str(" OR ");
+                        }
+                        self.syntax.null_safe_eq(&mut any, &expr, candidate, false);
+                    }
+                    any.push(')');
+                    any
+                } else {
+                    let not = if *negated { " NOT" } else { "" };
+                    format!("{expr}{not} IN ({})", list.join(", "))
+                }
             }
             Cond::Like {
                 expr,
@@ -695,8 +775,12 @@ impl Renderer {
             } => {
                 let expr = self.operand(expr, scope, &mut exists);
                 let pattern = self.operand(pattern, scope, &mut exists);
-                let not = if *negated { " NOT" } else { "" };
-                format!("{expr}{not} LIKE {pattern}")
+                let mut out = String::new();
+                self.syntax.like(&mut out, &expr, &pattern);
+                if *negated {
+                    out = format!("NOT ({out})");
+                }
+                out
             }
             Cond::Truth(expr) => self.operand(expr, scope, &mut exists),
             Cond::Not(_) | Cond::And(..) | Cond::Or(..) => self.cond(atom, scope),

@@ -31,6 +31,23 @@ impl Syntax for MySql {
         let _ = write!(out, "{key} IS NULL {order}, {key} {order}");
     }
 
+    fn avg_operand(&self, out: &mut String, operand: &str) {
+        // `AVG` of an integer is a `DECIMAL` of 4 more decimals, rounded
+        // before the cast outside: average doubles instead.
+        let _ = write!(out, "CAST({operand} AS DOUBLE)");
+    }
+
+    fn null_safe_eq(&self, out: &mut String, a: &str, b: &str, negated: bool) {
+        let not = if negated { "NOT " } else { "" };
+        let _ = write!(out, "{not}({a} <=> {b})");
+    }
+
+    fn like(&self, out: &mut String, value: &str, pattern: &str) {
+        // The column's collation decides case; `create_table` makes text
+        // columns binary.
+        let _ = write!(out, "{value} LIKE {pattern} ESCAPE '\\\\'");
+    }
+
     fn no_limit(&self) -> &'static str {
         "18446744073709551615"
     }

@@ -34,6 +34,25 @@ impl Syntax for Postgres {
         let _ = write!(out, "{key} {}", if desc { "DESC" } else { "ASC" });
     }
 
+    fn null_safe_eq(&self, out: &mut String, a: &str, b: &str, negated: bool) {
+        // `IS NOT DISTINCT FROM` cannot use a btree index; `=` or-ed with
+        // both `IS NULL` can (a bitmap or of two index scans). Each branch
+        // is false, never `NULL`, when one side is `NULL`, so that `not`
+        // around it holds.
+        if negated {
+            let _ = write!(out, "{a} IS DISTINCT FROM {b}");
+        } else {
+            let _ = write!(
+                out,
+                "(({a} = {b} AND {a} IS NOT NULL AND {b} IS NOT NULL) OR ({a} IS NULL AND {b} IS NULL))"
+            );
+        }
+    }
+
+    fn like(&self, out: &mut String, value: &str, pattern: &str) {
+        let _ = write!(out, "{value} LIKE {pattern} ESCAPE '\\'");
+    }
+
     fn no_limit(&self) -> &'static str {
         "ALL"
     }

@@ -35,6 +35,37 @@ impl Syntax for Sqlite {
         let _ = write!(out, "{key} {order}");
     }
 
+    fn null_safe_eq(&self, out: &mut String, a: &str, b: &str, negated: bool) {
+        let not = if negated { " NOT" } else { "" };
+        let _ = write!(out, "{a} IS{not} {b}");
+    }
+
+    fn like(&self, out: &mut String, value: &str, pattern: &str) {
+        // SQLite's `LIKE` ignores ASCII case; `GLOB` does not, so the
+        // pattern is translated to a glob: `[`, `*` and `?` bracketed, `%`
+        // and `_` to `*` and `?`, and escaped characters kept as they are
+        // (the control characters 1 to 3 stand for `\\`, `\%` and `\_`
+        // meanwhile, and any other `\` is dropped).
+        let mut glob = pattern.to_owned();
+        for (from, to) in [
+            ("'\\\\'", "char(1)"),
+            ("'\\%'", "char(2)"),
+            ("'\\_'", "char(3)"),
+            ("'\\'", "''"),
+            ("'['", "'[[]'"),
+            ("'*'", "'[*]'"),
+            ("'?'", "'[?]'"),
+            ("'%'", "'*'"),
+            ("'_'", "'?'"),
+            ("char(1)", "'\\'"),
+            ("char(2)", "'%'"),
+            ("char(3)", "'_'"),
+        ] {
+            glob = format!("replace({glob}, {from}, {to})");
+        }
+        let _ = write!(out, "{value} GLOB {glob}");
+    }
+
     fn no_limit(&self) -> &'static str {
         "-1"
     }

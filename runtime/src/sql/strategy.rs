@@ -31,7 +31,12 @@ fn pins_key(cond: &Cond, plan: &Plan) -> bool {
     };
     let is_value = |expr: &Expr| matches!(expr, Expr::Param(_) | Expr::Int(_));
     match cond {
-        Cond::Cmp(a, CmpOp::Eq, b) => (is_key(a) && is_value(b)) || (is_value(a) && is_key(b)),
+        Cond::Cmp {
+            left,
+            op: CmpOp::Eq,
+            right,
+            ..
+        } => (is_key(left) && is_value(right)) || (is_value(left) && is_key(right)),
         Cond::And(a, b) => pins_key(a, plan) || pins_key(b, plan),
         _ => false,
     }
@@ -49,7 +54,50 @@ pub(super) struct Choice<'p> {
     pub restricted: bool,
 }
 
-pub(super) fn choose(plan: &Plan, dialect: DialectKind) -> Choice<'_> {
+/// Which shapes the aggregates over paths take: as the planner chooses, or
+/// one shape for all of them, whatever it costs.
+///
+/// Every strategy returns the same rows; forcing each in turn is how the
+/// differential tests check that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// The planner's choice, per path, from the dialect, the indexes and
+    /// the query's form.
+    Planner,
+    /// A correlated subquery per aggregate.
+    Correlated,
+    /// A derived table per path, over every root key.
+    Derived,
+    /// A derived table per path, over the root keys the query selects
+    /// first; over every key when the query orders by an aggregate, as the
+    /// keys then depend on every row's aggregates.
+    Restricted,
+    /// A `LATERAL` subquery per path (PostgreSQL only).
+    Lateral,
+}
+
+impl Strategy {
+    /// The strategies `dialect` can render.
+    pub fn all(dialect: DialectKind) -> &'static [Self] {
+        match dialect {
+            DialectKind::Postgres => &[
+                Self::Planner,
+                Self::Correlated,
+                Self::Derived,
+                Self::Restricted,
+                Self::Lateral,
+            ],
+            DialectKind::Sqlite | DialectKind::MySql => &[
+                Self::Planner,
+                Self::Correlated,
+                Self::Derived,
+                Self::Restricted,
+            ],
+        }
+    }
+}
+
+pub(super) fn choose(plan: &Plan, dialect: DialectKind, strategy: Strategy) -> Choice<'_> {
     let mut choice = Choice {
         derived: Vec::new(),
         lateral: Vec::new(),
@@ -66,6 +114,31 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind) -> Choice<'_> {
         match groups.iter_mut().find(|group| group[0].hops == agg.hops) {
             Some(group) => group.push(agg),
             None => groups.push(vec![agg]),
+        }
+    }
+    // Ordered by an aggregate, the selected keys depend on every root row's
+    // aggregates: the whole derived table it is.
+    let orders_by_aggregate = plan.order.iter().any(|order| match &order.expr {
+        Expr::Agg(_) => true,
+        Expr::Output(name) => plan
+            .select
+            .iter()
+            .flatten()
+            .any(|item| item.name == *name && matches!(item.expr, Expr::Agg(_))),
+        _ => false,
+    });
+    match strategy {
+        Strategy::Planner => {}
+        Strategy::Correlated => return choice,
+        Strategy::Derived | Strategy::Restricted => {
+            choice.restricted =
+                strategy == Strategy::Restricted && !groups.is_empty() && !orders_by_aggregate;
+            choice.derived = groups;
+            return choice;
+        }
+        Strategy::Lateral => {
+            choice.lateral = groups;
+            return choice;
         }
     }
     let unindexed = |group: &Vec<&Agg>| group[0].hops.iter().any(|hop| !hop.target_indexed);
@@ -120,17 +193,6 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind) -> Choice<'_> {
     if dialect == DialectKind::Postgres && !choice.lateral.is_empty() {
         choice.lateral.append(&mut correlated);
     }
-    // Ordered by an aggregate, the selected keys depend on every root row's
-    // aggregates: the whole derived table it is.
-    let orders_by_aggregate = plan.order.iter().any(|order| match &order.expr {
-        Expr::Agg(_) => true,
-        Expr::Output(name) => plan
-            .select
-            .iter()
-            .flatten()
-            .any(|item| item.name == *name && matches!(item.expr, Expr::Agg(_))),
-        _ => false,
-    });
     choice.restricted = !choice.derived.is_empty() && !orders_by_aggregate;
     choice
 }

@@ -91,6 +91,16 @@ fn manager() -> RelationMeta {
     belongs_to("manager", &EMPLOYEE, &EMPLOYEE, "manager_id")
 }
 
+/// `left op right` over values that are never `NULL`.
+fn cmp(left: Expr, op: CmpOp, right: Expr) -> Cond {
+    Cond::Cmp {
+        left,
+        op,
+        right,
+        nullable: false,
+    }
+}
+
 fn column(hops: Vec<RelationMeta>, column: &'static str) -> Expr {
     Expr::Column(ColumnPath {
         alias: 0,
@@ -160,7 +170,7 @@ fn all(plan: &Plan) -> String {
 #[test]
 fn model_rows_with_a_parameter() {
     let mut plan = plan(&STORE);
-    plan.filter = Some(Cond::Cmp(column(vec![], "id"), CmpOp::Eq, Expr::Param(0)));
+    plan.filter = Some(cmp(column(vec![], "id"), CmpOp::Eq, Expr::Param(0)));
     insta::assert_snapshot!(all(&plan));
 }
 
@@ -183,11 +193,7 @@ fn the_design_query() {
                 AggFn::Count,
                 vec![products()],
                 None,
-                Some(Cond::Cmp(
-                    column(vec![], "price"),
-                    CmpOp::Gt,
-                    Expr::Param(0),
-                )),
+                Some(cmp(column(vec![], "price"), CmpOp::Gt, Expr::Param(0))),
             ),
         ),
         item(
@@ -231,7 +237,7 @@ fn the_design_query() {
             ),
         ),
     ]);
-    plan.filter = Some(Cond::Cmp(column(vec![], "name"), CmpOp::Ne, Expr::Param(1)));
+    plan.filter = Some(cmp(column(vec![], "name"), CmpOp::Ne, Expr::Param(1)));
     plan.order = vec![
         Order {
             expr: Expr::Output("total_products"),
@@ -269,7 +275,7 @@ fn conditions_over_to_many_paths_become_exists() {
     let mut plan = plan(&STORE);
     plan.select = Some(vec![item("id", column(vec![], "id"))]);
     plan.filter = Some(Cond::Or(
-        Box::new(Cond::Cmp(
+        Box::new(cmp(
             column(vec![products()], "price"),
             CmpOp::Gt,
             Expr::Float(10.5),
@@ -284,6 +290,7 @@ fn conditions_over_to_many_paths_become_exists() {
                 expr: column(vec![], "id"),
                 list: vec![Expr::Int(1), Expr::Param(1)],
                 negated: false,
+                nullable: false,
             }))),
         )),
     ));
@@ -353,9 +360,9 @@ fn one_joined_chain_grouped_with_having() {
         ),
         item("average", joined(AggFn::Avg, false, 1, "salary")),
     ]);
-    plan.filter = Some(Cond::Cmp(aliased(1, "salary"), CmpOp::Gt, Expr::Param(0)));
+    plan.filter = Some(cmp(aliased(1, "salary"), CmpOp::Gt, Expr::Param(0)));
     plan.group = vec![aliased(0, "id"), aliased(0, "name"), aliased(2, "name")];
-    plan.having = Some(Cond::Cmp(
+    plan.having = Some(cmp(
         joined(AggFn::Count, true, 1, "name"),
         CmpOp::Ge,
         Expr::Param(1),
@@ -438,7 +445,7 @@ fn tables_with_foreign_keys_and_their_indexes() {
 #[test]
 fn several_aggregates_over_one_path_share_a_derived_table() {
     let mut plan = plan(&STORE);
-    let filter = Cond::Cmp(column(vec![], "price"), CmpOp::Gt, Expr::Param(1));
+    let filter = cmp(column(vec![], "price"), CmpOp::Gt, Expr::Param(1));
     plan.select = Some(vec![
         item("id", column(vec![], "id")),
         item(
@@ -451,7 +458,7 @@ fn several_aggregates_over_one_path_share_a_derived_table() {
                 AggFn::Exists,
                 vec![products()],
                 None,
-                Some(Cond::Cmp(column(vec![], "name"), CmpOp::Eq, Expr::Param(0))),
+                Some(cmp(column(vec![], "name"), CmpOp::Eq, Expr::Param(0))),
             ),
         ),
         item("products", agg(AggFn::Count, vec![products()], None, None)),
@@ -532,7 +539,7 @@ fn an_unindexed_path_is_derived_over_the_whole_table_only() {
     let whole = render(&plan, DialectKind::Postgres).sql;
     assert!(whole.contains("LEFT JOIN (SELECT"), "{whole}");
     // With a key filter, one root row: the correlated subquery is best.
-    plan.filter = Some(Cond::Cmp(column(vec![], "id"), CmpOp::Eq, Expr::Param(0)));
+    plan.filter = Some(cmp(column(vec![], "id"), CmpOp::Eq, Expr::Param(0)));
     let keyed = render(&plan, DialectKind::Postgres).sql;
     assert!(keyed.contains("(SELECT COUNT(*) FROM"), "{keyed}");
     insta::assert_snapshot!(format!("{whole}\n{keyed}\n"));
@@ -553,11 +560,7 @@ fn an_unindexed_path_under_a_limit_aggregates_the_selected_keys_only() {
                 AggFn::Count,
                 vec![unindexed],
                 None,
-                Some(Cond::Cmp(
-                    column(vec![], "price"),
-                    CmpOp::Gt,
-                    Expr::Param(1),
-                )),
+                Some(cmp(column(vec![], "price"), CmpOp::Gt, Expr::Param(1))),
             ),
         ),
         item(
@@ -565,7 +568,7 @@ fn an_unindexed_path_under_a_limit_aggregates_the_selected_keys_only() {
             agg(AggFn::Count, vec![departments(), employees()], None, None),
         ),
     ]);
-    plan.filter = Some(Cond::Cmp(column(vec![], "name"), CmpOp::Ne, Expr::Param(2)));
+    plan.filter = Some(cmp(column(vec![], "name"), CmpOp::Ne, Expr::Param(2)));
     plan.order = vec![Order {
         expr: Expr::Output("title"),
         desc: false,

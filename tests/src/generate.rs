@@ -1,0 +1,652 @@
+//! Seeded generators of datasets and plans over the [`library`] schema,
+//! for the differential tests.
+//!
+//! Datasets hold what aggregates get wrong: parents without children,
+//! `NULL`s and repeated values in aggregated columns, negative and
+//! fractional numbers (quarters, so that sums are exact in any order),
+//! unicode, quotes, `%`, `_` and backslashes in text. Plans cover every
+//! construct of the path form: each aggregate, with `distinct` and with
+//! `where`, over paths of one to four hops beginning with to-one or
+//! to-many hops; nested `exists`; to-one columns; conditions of every
+//! kind, over to-many paths too; `order by`, `limit`, `offset`, and
+//! parameters.
+//!
+//! [`library`]: crate::library
+
+use fanless::__private::{Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Order, Plan};
+
+use crate::library::{ColumnInfo, Kind, ModelInfo, RelInfo};
+use crate::reference::{Dataset, Value};
+
+/// A small deterministic generator (xorshift*), so that a seed reproduces a
+/// run.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1)
+    }
+
+    /// `true` with probability `percent` / 100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    /// A number in `low..=high`.
+    pub fn range(&mut self, low: i64, high: i64) -> i64 {
+        low + self.below((high - low + 1) as u64) as i64
+    }
+
+    /// One of `items`.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// Text values: repeated, empty, cased, quoted, unicode, and holding the
+/// characters `like` treats specially.
+const TEXTS: [&str; 14] = [
+    "",
+    "a",
+    "A",
+    "ab",
+    "Ab",
+    "abc",
+    "O'Brien",
+    "Grace \"Hopper\"",
+    "naïve",
+    "日本語",
+    "50% off",
+    "snake_case",
+    "back\\slash",
+    "x%y_z",
+];
+
+fn text(rng: &mut Rng) -> Value {
+    Value::Text((*rng.pick(&TEXTS)).to_owned())
+}
+
+/// A multiple of 0.25 in `low..=high` quarters.
+fn quarter(rng: &mut Rng, low: i64, high: i64) -> Value {
+    Value::Float(rng.range(low, high) as f64 * 0.25)
+}
+
+fn maybe(rng: &mut Rng, percent_null: u64, value: impl FnOnce(&mut Rng) -> Value) -> Value {
+    if rng.chance(percent_null) {
+        Value::Null
+    } else {
+        value(rng)
+    }
+}
+
+fn key(rng: &mut Rng, count: usize) -> Value {
+    Value::Int(rng.range(1, count as i64))
+}
+
+/// The rows of a dataset from `seed`.
+pub fn dataset(seed: u64) -> Dataset {
+    let mut rng = Rng::new(seed);
+    let mut data = Dataset::default();
+    let regions = rng.range(1, 4) as usize;
+    let publishers = rng.range(1, 8) as usize;
+    let authors = rng.range(2, 10) as usize;
+    let books = rng.range(0, 20) as usize;
+    let rng = &mut rng;
+    let rows = |count: usize, rng: &mut Rng, row: &mut dyn FnMut(i64, &mut Rng) -> Vec<Value>| {
+        (1..=count as i64)
+            .map(|id| row(id, rng))
+            .collect::<Vec<_>>()
+    };
+    let table = rows(regions, rng, &mut |id, rng| vec![Value::Int(id), text(rng)]);
+    data.tables.insert("lib_region", table);
+    let table = rows(publishers, rng, &mut |id, rng| {
+        vec![
+            Value::Int(id),
+            maybe(rng, 25, |rng| key(rng, regions)),
+            text(rng),
+            maybe(rng, 25, |rng| Value::Int(rng.range(1990, 1995))),
+        ]
+    });
+    data.tables.insert("lib_publisher", table);
+    let table = rows(authors, rng, &mut |id, rng| {
+        vec![
+            Value::Int(id),
+            // A mentor listed before (the foreign key is checked row by row).
+            match id {
+                1 => Value::Null,
+                _ => maybe(rng, 40, |rng| key(rng, id as usize - 1)),
+            },
+            text(rng),
+            maybe(rng, 25, |rng| Value::Int(rng.range(-5, 60))),
+        ]
+    });
+    data.tables.insert("lib_author", table);
+    let table = rows(books, rng, &mut |id, rng| {
+        vec![
+            Value::Int(id),
+            key(rng, publishers),
+            maybe(rng, 40, |rng| key(rng, authors)),
+            text(rng),
+            quarter(rng, -40, 200),
+            maybe(rng, 30, |rng| Value::Int(rng.range(0, 12) * 50)),
+            maybe(rng, 30, |rng| quarter(rng, 0, 20)),
+            Value::Bool(rng.chance(60)),
+        ]
+    });
+    data.tables.insert("lib_book", table);
+    let reviews = if books == 0 {
+        0
+    } else {
+        rng.range(0, 40) as usize
+    };
+    let table = rows(reviews, rng, &mut |id, rng| {
+        vec![
+            Value::Int(id),
+            key(rng, books),
+            maybe(rng, 30, |rng| key(rng, authors)),
+            Value::Int(rng.range(-3, 10)),
+            maybe(rng, 30, text),
+            maybe(rng, 33, |rng| Value::Bool(rng.chance(50))),
+        ]
+    });
+    data.tables.insert("lib_review", table);
+    let links = if books == 0 {
+        0
+    } else {
+        rng.range(0, 30) as usize
+    };
+    let table = rows(links, rng, &mut |id, rng| {
+        vec![
+            Value::Int(id),
+            key(rng, books),
+            key(rng, authors),
+            quarter(rng, -4, 4),
+        ]
+    });
+    data.tables.insert("lib_book_author", table);
+    // At most one profile per author: `has_one` promises it.
+    let mut profiles = Vec::new();
+    for author in 1..=authors as i64 {
+        if rng.chance(50) {
+            let id = profiles.len() as i64 + 1;
+            profiles.push(vec![Value::Int(id), Value::Int(author), text(rng)]);
+        }
+    }
+    data.tables.insert("lib_profile", profiles);
+    data
+}
+
+/// A generated query: its plan, its parameters, and what its output
+/// columns hold.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The plan.
+    pub plan: Plan,
+    /// Parameter `i`'s kind and value.
+    pub params: Vec<(Kind, Value)>,
+    /// The kind of each output column.
+    pub kinds: Vec<Kind>,
+    /// Whether the order of the rows is defined (a total `order by`).
+    pub ordered: bool,
+}
+
+/// Builds plans over `models`.
+pub struct Generator<'m> {
+    models: &'m [ModelInfo],
+    rng: Rng,
+    params: Vec<(Kind, Value)>,
+}
+
+/// A value a condition reads, with what it needs to be compared.
+struct Operand {
+    expr: Expr,
+    kind: Kind,
+    nullable: bool,
+}
+
+impl<'m> Generator<'m> {
+    /// A generator of plans over `models` from `seed`.
+    pub fn new(models: &'m [ModelInfo], seed: u64) -> Self {
+        Self {
+            models,
+            rng: Rng::new(seed),
+            params: Vec::new(),
+        }
+    }
+
+    fn model(&self, meta: &fanless::ModelMeta) -> &'m ModelInfo {
+        let models: &'m [ModelInfo] = self.models;
+        models
+            .iter()
+            .find(|m| m.meta.table == meta.table)
+            .unwrap_or_else(|| panic!("no model {}", meta.name))
+    }
+
+    /// The next case.
+    pub fn case(&mut self) -> Case {
+        self.params.clear();
+        let models: &'m [ModelInfo] = self.models;
+        let root = self.rng.pick(models);
+        let mut kinds = Vec::new();
+        let mut items = Vec::new();
+        let mut nullable_outputs = Vec::new();
+        let select = if self.rng.chance(85) {
+            for i in 0..self.rng.range(1, 4) {
+                let (expr, kind, nullable) = self.item(root);
+                items.push(Item {
+                    expr,
+                    name: ["c0", "c1", "c2", "c3"][i as usize],
+                });
+                kinds.push(kind);
+                nullable_outputs.push(nullable);
+            }
+            Some(items.clone())
+        } else {
+            kinds = root.columns.iter().map(|c| c.kind).collect();
+            None
+        };
+        let filter = self.rng.chance(60).then(|| self.cond(root, 2));
+        let mut order = Vec::new();
+        if self.rng.chance(60) {
+            for _ in 0..self.rng.range(1, 2) {
+                let by_output = !items.is_empty() && self.rng.chance(60);
+                let desc = self.rng.chance(40);
+                if by_output {
+                    let index = self.rng.below(items.len() as u64) as usize;
+                    order.push(Order {
+                        expr: Expr::Output(items[index].name),
+                        desc,
+                        nullable: nullable_outputs[index],
+                    });
+                } else {
+                    let column = *self.rng.pick(&root.columns);
+                    order.push(Order {
+                        expr: root_column(column.name),
+                        desc,
+                        nullable: column.nullable,
+                    });
+                }
+            }
+        }
+        let limit = self.rng.chance(30).then(|| self.count());
+        let offset = self.rng.chance(20).then(|| self.count());
+        // A total order whenever rows are ordered or cut: the key last.
+        let ordered = !order.is_empty() || limit.is_some() || offset.is_some();
+        if ordered {
+            order.push(Order {
+                expr: root_column(root.meta.primary_key),
+                desc: self.rng.chance(30),
+                nullable: false,
+            });
+        }
+        Case {
+            plan: Plan {
+                root: root.meta,
+                joins: Vec::new(),
+                select,
+                filter,
+                group: Vec::new(),
+                having: None,
+                order,
+                limit,
+                offset,
+            },
+            params: std::mem::take(&mut self.params),
+            kinds,
+            ordered,
+        }
+    }
+
+    fn param(&mut self, kind: Kind, value: Value) -> Expr {
+        self.params.push((kind, value));
+        Expr::Param(self.params.len() - 1)
+    }
+
+    /// `limit` or `offset`: a literal or a parameter.
+    fn count(&mut self) -> Expr {
+        let n = self.rng.range(0, 6);
+        if self.rng.chance(50) {
+            Expr::Int(n)
+        } else {
+            self.param(Kind::Int, Value::Int(n))
+        }
+    }
+
+    /// A `select` item: a column, a to-one path's column or an aggregate.
+    fn item(&mut self, root: &'m ModelInfo) -> (Expr, Kind, bool) {
+        match self.rng.below(10) {
+            0..=2 => {
+                let column = *self.rng.pick(&root.columns);
+                (root_column(column.name), column.kind, column.nullable)
+            }
+            3..=4 => {
+                let (hops, optional, end) = self.walk(root, 2, false);
+                let column = *self.rng.pick(&end.columns);
+                let expr = Expr::Column(ColumnPath {
+                    alias: 0,
+                    hops,
+                    column: column.name,
+                });
+                (expr, column.kind, column.nullable || optional)
+            }
+            _ => self.agg(root, 1),
+        }
+    }
+
+    /// A random path of up to `max` hops from `from` (at least one), only
+    /// to-one hops unless `many`; with whether a hop may lead to no row,
+    /// and the last model.
+    fn walk(
+        &mut self,
+        from: &'m ModelInfo,
+        max: i64,
+        many: bool,
+    ) -> (Vec<fanless::RelationMeta>, bool, &'m ModelInfo) {
+        let mut hops = Vec::new();
+        let mut optional = false;
+        let mut model = from;
+        for _ in 0..self.rng.range(1, max) {
+            let choices: Vec<RelInfo> = model
+                .relations
+                .iter()
+                .filter(|rel| many || !rel.meta.many)
+                .copied()
+                .collect();
+            if choices.is_empty() {
+                break;
+            }
+            let rel = *self.rng.pick(&choices);
+            optional |= rel.optional;
+            hops.push(rel.meta);
+            model = self.model(rel.meta.target);
+        }
+        (hops, optional, model)
+    }
+
+    /// An aggregate over a path from `from`: its expression, the kind of
+    /// its value, and whether it may be `NULL`.
+    fn agg(&mut self, from: &'m ModelInfo, depth: u32) -> (Expr, Kind, bool) {
+        let (hops, _, end) = self.walk(from, 4, true);
+        if hops.is_empty() {
+            return (Expr::Int(0), Kind::Int, false);
+        }
+        let numeric: Vec<ColumnInfo> = end
+            .columns
+            .iter()
+            .filter(|c| matches!(c.kind, Kind::Int | Kind::Float))
+            .copied()
+            .collect();
+        let ordered: Vec<ColumnInfo> = end
+            .columns
+            .iter()
+            .filter(|c| c.kind != Kind::Bool)
+            .copied()
+            .collect();
+        let distinct = self.rng.chance(30);
+        let (func, column, kind, nullable) = match self.rng.below(6) {
+            0 if !numeric.is_empty() => {
+                let column = *self.rng.pick(&numeric);
+                let float = column.kind == Kind::Float;
+                (AggFn::Sum { float }, Some(column.name), column.kind, false)
+            }
+            1 if !numeric.is_empty() => {
+                let column = *self.rng.pick(&numeric);
+                (AggFn::Avg, Some(column.name), Kind::Float, true)
+            }
+            2 | 3 => {
+                let column = *self.rng.pick(&ordered);
+                let func = if self.rng.chance(50) {
+                    AggFn::Min
+                } else {
+                    AggFn::Max
+                };
+                (func, Some(column.name), column.kind, true)
+            }
+            4 => (AggFn::Exists, None, Kind::Bool, false),
+            _ => {
+                let column = self
+                    .rng
+                    .chance(30)
+                    .then(|| self.rng.pick(&end.columns).name);
+                (AggFn::Count, column, Kind::Int, false)
+            }
+        };
+        let filter = self.rng.chance(40).then(|| self.cond(end, depth));
+        let agg = Agg {
+            func,
+            distinct: distinct && func != AggFn::Exists,
+            hops,
+            column,
+            filter,
+        };
+        (Expr::Agg(Box::new(agg)), kind, nullable)
+    }
+
+    /// A condition over `model`, nested up to `depth` levels.
+    fn cond(&mut self, model: &'m ModelInfo, depth: u32) -> Cond {
+        if depth > 0 && self.rng.chance(35) {
+            let a = Box::new(self.cond(model, depth - 1));
+            return match self.rng.below(3) {
+                0 => Cond::Not(a),
+                1 => Cond::And(a, Box::new(self.cond(model, depth - 1))),
+                _ => Cond::Or(a, Box::new(self.cond(model, depth - 1))),
+            };
+        }
+        match self.rng.below(12) {
+            0 if depth > 0 => {
+                // `exists(path where ...)`, nested.
+                let (hops, _, end) = self.walk(model, 3, true);
+                let filter = self.rng.chance(60).then(|| self.cond(end, depth - 1));
+                Cond::Truth(Expr::Agg(Box::new(Agg {
+                    func: AggFn::Exists,
+                    distinct: false,
+                    hops,
+                    column: None,
+                    filter,
+                })))
+            }
+            1 if depth > 0 => {
+                // `count(path) > n`.
+                let (expr, kind, nullable) = self.agg(model, depth - 1);
+                let right = self.constant(kind, nullable);
+                self.compare(
+                    Operand {
+                        expr,
+                        kind,
+                        nullable,
+                    },
+                    right,
+                )
+            }
+            2 => {
+                let operand = self.operand(model);
+                Cond::Null {
+                    expr: operand.expr,
+                    negated: self.rng.chance(50),
+                }
+            }
+            3 => {
+                let operand = self.operand(model);
+                let list: Vec<Operand> = (0..self.rng.range(1, 4))
+                    .map(|_| self.constant(operand.kind, operand.nullable))
+                    .collect();
+                let nullable = operand.nullable || list.iter().any(|o| o.nullable);
+                Cond::In {
+                    expr: operand.expr,
+                    list: list.into_iter().map(|o| o.expr).collect(),
+                    negated: self.rng.chance(40),
+                    nullable,
+                }
+            }
+            4 => {
+                let operand = self.operand_of(model, |c| c.kind == Kind::Bool);
+                match operand {
+                    Some(operand) => Cond::Truth(operand.expr),
+                    None => self.cond(model, depth),
+                }
+            }
+            5 => match self.operand_of(model, |c| c.kind == Kind::Text) {
+                Some(operand) => {
+                    let pattern = self.pattern();
+                    Cond::Like {
+                        expr: operand.expr,
+                        pattern: self.param(Kind::Text, Value::Text(pattern)),
+                        negated: self.rng.chance(30),
+                    }
+                }
+                None => self.cond(model, depth),
+            },
+            6 => {
+                // Two columns of one kind.
+                let left = self.operand(model);
+                let kind = left.kind;
+                match self.operand_of(model, |c| c.kind == kind) {
+                    Some(right) => self.compare(left, right),
+                    None => self.cond(model, depth),
+                }
+            }
+            _ => {
+                let left = self.operand(model);
+                let right = self.constant(left.kind, left.nullable);
+                self.compare(left, right)
+            }
+        }
+    }
+
+    fn compare(&mut self, left: Operand, right: Operand) -> Cond {
+        let ops: &[CmpOp] = match left.kind {
+            Kind::Bool => &[CmpOp::Eq, CmpOp::Ne],
+            _ => &[
+                CmpOp::Eq,
+                CmpOp::Ne,
+                CmpOp::Lt,
+                CmpOp::Le,
+                CmpOp::Gt,
+                CmpOp::Ge,
+            ],
+        };
+        let op = *self.rng.pick(ops);
+        let (left, right) = if self.rng.chance(20) {
+            (right, left)
+        } else {
+            (left, right)
+        };
+        Cond::Cmp {
+            nullable: left.nullable || right.nullable,
+            left: left.expr,
+            op,
+            right: right.expr,
+        }
+    }
+
+    /// A column read from `model`: its own, through to-one relations, or
+    /// through a to-many path.
+    fn operand(&mut self, model: &'m ModelInfo) -> Operand {
+        loop {
+            if let Some(operand) = self.operand_of(model, |_| true) {
+                return operand;
+            }
+        }
+    }
+
+    /// A column read from `model` whose column passes `keep`, if the path
+    /// drawn has one.
+    fn operand_of(
+        &mut self,
+        model: &'m ModelInfo,
+        keep: impl Fn(&ColumnInfo) -> bool,
+    ) -> Option<Operand> {
+        let (hops, optional, end) = match self.rng.below(3) {
+            0 => (Vec::new(), false, model),
+            1 => self.walk(model, 2, false),
+            _ => self.walk(model, 3, true),
+        };
+        let columns: Vec<ColumnInfo> = end.columns.iter().filter(|c| keep(c)).copied().collect();
+        if columns.is_empty() {
+            return None;
+        }
+        let column = *self.rng.pick(&columns);
+        Some(Operand {
+            expr: Expr::Column(ColumnPath {
+                alias: 0,
+                hops,
+                column: column.name,
+            }),
+            kind: column.kind,
+            nullable: column.nullable || optional,
+        })
+    }
+
+    /// A literal or a parameter of `kind`; a `NULL` parameter only where
+    /// the value it meets is nullable, as parameter types allow.
+    fn constant(&mut self, kind: Kind, nullable: bool) -> Operand {
+        if nullable && self.rng.chance(15) {
+            return Operand {
+                expr: self.param(kind, Value::Null),
+                kind,
+                nullable: true,
+            };
+        }
+        let value = match kind {
+            Kind::Int => Value::Int(self.rng.range(-3, 12)),
+            Kind::Float => quarter(&mut self.rng, -8, 40),
+            Kind::Text => text(&mut self.rng),
+            Kind::Bool => Value::Bool(self.rng.chance(50)),
+        };
+        // Text is always bound; other values are literals half the time.
+        let expr = match (&value, self.rng.chance(50)) {
+            (Value::Int(n), true) => Expr::Int(*n),
+            (Value::Float(x), true) => Expr::Float(*x),
+            (Value::Bool(b), true) => Expr::Bool(*b),
+            _ => self.param(kind, value),
+        };
+        Operand {
+            expr,
+            kind,
+            nullable: false,
+        }
+    }
+
+    /// A `like` pattern: part of a text value, escaped, with wildcards.
+    fn pattern(&mut self) -> String {
+        let source: Vec<char> = self.rng.pick(&TEXTS).chars().collect();
+        let start = self.rng.below(source.len() as u64 + 1) as usize;
+        let end = start + self.rng.below((source.len() - start) as u64 + 1) as usize;
+        let mut pattern = String::new();
+        if self.rng.chance(60) {
+            pattern.push('%');
+        }
+        for &c in &source[start..end] {
+            match c {
+                _ if self.rng.chance(15) => pattern.push('_'),
+                '%' | '_' | '\\' => {
+                    pattern.push('\\');
+                    pattern.push(c);
+                }
+                c => pattern.push(c),
+            }
+        }
+        if self.rng.chance(60) {
+            pattern.push('%');
+        }
+        pattern
+    }
+}
+
+fn root_column(column: &'static str) -> Expr {
+    Expr::Column(ColumnPath {
+        alias: 0,
+        hops: Vec::new(),
+        column,
+    })
+}

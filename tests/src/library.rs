@@ -1,0 +1,405 @@
+//! The schema of the differential tests: four levels (region, publisher,
+//! book, review), a nullable foreign key, a `has_one`, a self-relation, a
+//! join model, and columns of every kind, nullable or not. Each model is
+//! also described at run time ([`models`]), for the generator of plans.
+
+use fanless::__private::Table;
+use fanless::{Column, Many, Model, ModelMeta, One, Optional, Relation, RelationMeta};
+
+use crate::reference::{Dataset, Value};
+use crate::{connect, execute, fetch_values, name, Db};
+
+/// A region: the top of the four levels.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "lib_region")]
+#[model(has_many(publishers = Publisher))]
+pub struct Region {
+    #[model(primary_key)]
+    pub id: i64,
+    pub name: String,
+}
+
+/// A publisher, in a region or none.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "lib_publisher")]
+#[model(has_many(books = Book))]
+pub struct Publisher {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(belongs_to(Region))]
+    pub region_id: Option<i64>,
+    pub name: String,
+    pub founded: Option<i64>,
+}
+
+/// A book, whose publisher key is not indexed, with an optional editor.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "lib_book")]
+#[model(has_many(reviews = Review))]
+#[model(has_many(book_authors = BookAuthor))]
+pub struct Book {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(belongs_to(Publisher, indexed = false))]
+    pub publisher_id: i64,
+    #[model(belongs_to(editor = Author))]
+    pub editor_id: Option<i64>,
+    pub title: String,
+    pub price: f64,
+    pub pages: Option<i64>,
+    pub rating: Option<f64>,
+    pub in_print: bool,
+}
+
+/// A review of a book: the fourth level.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "lib_review")]
+pub struct Review {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(belongs_to(Book))]
+    pub book_id: i64,
+    #[model(belongs_to(reviewer = Author, indexed = false))]
+    pub reviewer_id: Option<i64>,
+    pub score: i64,
+    pub note: Option<String>,
+    pub helpful: Option<bool>,
+}
+
+/// An author, with an optional mentor (a relation to the same model).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "lib_author")]
+#[model(has_many(mentees = Author, via = mentor))]
+#[model(has_many(book_authors = BookAuthor))]
+#[model(has_many(edited = Book, via = editor))]
+#[model(has_many(reviews = Review, via = reviewer))]
+#[model(has_one(profile = Profile))]
+pub struct Author {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(belongs_to(mentor = Author))]
+    pub mentor_id: Option<i64>,
+    pub name: String,
+    pub age: Option<i64>,
+}
+
+/// The join model between books and authors.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "lib_book_author")]
+pub struct BookAuthor {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(belongs_to(Book))]
+    pub book_id: i64,
+    #[model(belongs_to(Author))]
+    pub author_id: i64,
+    pub share: f64,
+}
+
+/// The profile of an author: the target of a `has_one`.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "lib_profile")]
+pub struct Profile {
+    #[model(primary_key)]
+    pub id: i64,
+    #[model(belongs_to(Author))]
+    pub author_id: i64,
+    pub bio: String,
+}
+
+/// The kind of a column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `i64`.
+    Int,
+    /// `f64`.
+    Float,
+    /// `String`.
+    Text,
+    /// `bool`.
+    Bool,
+}
+
+/// A model as the generator sees it.
+#[derive(Debug)]
+pub struct ModelInfo {
+    /// Its names.
+    pub meta: &'static ModelMeta,
+    /// Its columns, in field order.
+    pub columns: Vec<ColumnInfo>,
+    /// Its relations.
+    pub relations: Vec<RelInfo>,
+}
+
+impl ModelInfo {
+    /// The column named `name`.
+    pub fn column(&self, name: &str) -> &ColumnInfo {
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no column {name} on {}", self.meta.name))
+    }
+}
+
+/// A column as the generator sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnInfo {
+    /// The SQL name.
+    pub name: &'static str,
+    /// What its values are.
+    pub kind: Kind,
+    /// Whether it holds `NULL`s.
+    pub nullable: bool,
+}
+
+/// A relation as the generator sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct RelInfo {
+    /// How it joins.
+    pub meta: RelationMeta,
+    /// Whether it is to-one and may lead to no row.
+    pub optional: bool,
+}
+
+/// A Rust column type, as a [`Kind`].
+pub trait KindOf {
+    /// The kind.
+    const KIND: Kind;
+    /// Whether it is an `Option`.
+    const NULLABLE: bool = false;
+}
+
+impl KindOf for i64 {
+    const KIND: Kind = Kind::Int;
+}
+impl KindOf for f64 {
+    const KIND: Kind = Kind::Float;
+}
+impl KindOf for String {
+    const KIND: Kind = Kind::Text;
+}
+impl KindOf for bool {
+    const KIND: Kind = Kind::Bool;
+}
+impl<T: KindOf> KindOf for Option<T> {
+    const KIND: Kind = T::KIND;
+    const NULLABLE: bool = true;
+}
+
+/// Whether a cardinality may lead to no row while being to-one.
+pub trait Optionality {
+    /// `Optional`.
+    const OPTIONAL: bool;
+}
+
+impl Optionality for One {
+    const OPTIONAL: bool = false;
+}
+impl Optionality for Optional {
+    const OPTIONAL: bool = true;
+}
+impl Optionality for Many {
+    const OPTIONAL: bool = false;
+}
+
+fn col<M, T: KindOf>(column: Column<M, T>) -> ColumnInfo {
+    ColumnInfo {
+        name: column.name(),
+        kind: T::KIND,
+        nullable: T::NULLABLE,
+    }
+}
+
+fn rel<S, T, C: Optionality>(relation: Relation<S, T, C>) -> RelInfo {
+    RelInfo {
+        meta: relation.meta(),
+        optional: C::OPTIONAL,
+    }
+}
+
+/// Every model of the schema, parents before children.
+pub fn models() -> Vec<ModelInfo> {
+    let (c, r) = (Region::COLUMNS, Region::RELATIONS);
+    let region = ModelInfo {
+        meta: Region::META,
+        columns: vec![col(c.id), col(c.name)],
+        relations: vec![rel(r.publishers)],
+    };
+    let (c, r) = (Publisher::COLUMNS, Publisher::RELATIONS);
+    let publisher = ModelInfo {
+        meta: Publisher::META,
+        columns: vec![col(c.id), col(c.region_id), col(c.name), col(c.founded)],
+        relations: vec![rel(r.region), rel(r.books)],
+    };
+    let (c, r) = (Author::COLUMNS, Author::RELATIONS);
+    let author = ModelInfo {
+        meta: Author::META,
+        columns: vec![col(c.id), col(c.mentor_id), col(c.name), col(c.age)],
+        relations: vec![
+            rel(r.mentor),
+            rel(r.mentees),
+            rel(r.book_authors),
+            rel(r.edited),
+            rel(r.reviews),
+            rel(r.profile),
+        ],
+    };
+    let (c, r) = (Book::COLUMNS, Book::RELATIONS);
+    let book = ModelInfo {
+        meta: Book::META,
+        columns: vec![
+            col(c.id),
+            col(c.publisher_id),
+            col(c.editor_id),
+            col(c.title),
+            col(c.price),
+            col(c.pages),
+            col(c.rating),
+            col(c.in_print),
+        ],
+        relations: vec![
+            rel(r.publisher),
+            rel(r.editor),
+            rel(r.reviews),
+            rel(r.book_authors),
+        ],
+    };
+    let (c, r) = (Review::COLUMNS, Review::RELATIONS);
+    let review = ModelInfo {
+        meta: Review::META,
+        columns: vec![
+            col(c.id),
+            col(c.book_id),
+            col(c.reviewer_id),
+            col(c.score),
+            col(c.note),
+            col(c.helpful),
+        ],
+        relations: vec![rel(r.book), rel(r.reviewer)],
+    };
+    let (c, r) = (BookAuthor::COLUMNS, BookAuthor::RELATIONS);
+    let book_author = ModelInfo {
+        meta: BookAuthor::META,
+        columns: vec![col(c.id), col(c.book_id), col(c.author_id), col(c.share)],
+        relations: vec![rel(r.book), rel(r.author)],
+    };
+    let (c, r) = (Profile::COLUMNS, Profile::RELATIONS);
+    let profile = ModelInfo {
+        meta: Profile::META,
+        columns: vec![col(c.id), col(c.author_id), col(c.bio)],
+        relations: vec![rel(r.author)],
+    };
+    vec![
+        region,
+        publisher,
+        author,
+        book,
+        review,
+        book_author,
+        profile,
+    ]
+}
+
+/// `CREATE TABLE` for every model in `DB`, parents first.
+fn tables<DB: fanless::Dialect>() -> Vec<String>
+where
+    Region: Table<DB>,
+    Publisher: Table<DB>,
+    Author: Table<DB>,
+    Book: Table<DB>,
+    Review: Table<DB>,
+    BookAuthor: Table<DB>,
+    Profile: Table<DB>,
+{
+    [
+        Region::create_table::<DB>(),
+        Publisher::create_table::<DB>(),
+        Author::create_table::<DB>(),
+        Book::create_table::<DB>(),
+        Review::create_table::<DB>(),
+        BookAuthor::create_table::<DB>(),
+        Profile::create_table::<DB>(),
+    ]
+    .concat()
+}
+
+/// The tables, from `create_table`; on MySQL, text compares by code
+/// point, as on the other two, instead of by the default collation.
+pub fn schema(db: &Db) -> Vec<String> {
+    match db {
+        Db::Sqlite(_) => tables::<sqlx::Sqlite>(),
+        Db::Postgres(..) => tables::<sqlx::Postgres>(),
+        Db::MySql(..) => tables::<sqlx::MySql>()
+            .into_iter()
+            .map(|statement| {
+                statement.replace(
+                    "VARCHAR(255)",
+                    "VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Empties the tables and inserts `data`.
+pub async fn insert(db: &Db, data: &Dataset) {
+    let models: Vec<ModelInfo> = models();
+    // MySQL checks the self-reference row by row while deleting.
+    let (authors, mentor) = (quote(db, "lib_author"), quote(db, "mentor_id"));
+    execute(db, &format!("UPDATE {authors} SET {mentor} = NULL")).await;
+    for model in models.iter().rev() {
+        execute(db, &format!("DELETE FROM {}", quote(db, model.meta.table))).await;
+    }
+    for model in &models {
+        let rows = data
+            .tables
+            .get(model.meta.table)
+            .map_or(&[][..], Vec::as_slice);
+        for row in rows {
+            let columns: Vec<String> = model.columns.iter().map(|c| quote(db, c.name)).collect();
+            let placeholders: Vec<String> = (1..=row.len())
+                .map(|i| match db {
+                    Db::Postgres(..) => format!("${i}"),
+                    _ => "?".to_owned(),
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                quote(db, model.meta.table),
+                columns.join(", "),
+                placeholders.join(", ")
+            );
+            let params: Vec<(Kind, Value)> = model
+                .columns
+                .iter()
+                .zip(row)
+                .map(|(c, v)| (c.kind, v.clone()))
+                .collect();
+            let params: Vec<&(Kind, Value)> = params.iter().collect();
+            fetch_values(db, &sql, &params, &[])
+                .await
+                .unwrap_or_else(|e| panic!("{}: {sql}: {e}", name(db)));
+        }
+    }
+}
+
+fn quote(db: &Db, ident: &str) -> String {
+    match db {
+        Db::MySql(..) => format!("`{ident}`"),
+        _ => format!("\"{ident}\""),
+    }
+}
+
+/// Connects to every database for `test`, creates the tables and inserts
+/// the dataset of `seed` into each.
+pub async fn setup(test: &str, seed: u64) -> (Vec<Db>, Dataset) {
+    let dbs = connect(test).await;
+    let data = crate::generate::dataset(seed);
+    for db in &dbs {
+        for statement in schema(db) {
+            execute(db, &statement).await;
+        }
+        insert(db, &data).await;
+    }
+    (dbs, data)
+}
