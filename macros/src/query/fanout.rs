@@ -163,7 +163,12 @@ pub fn checks(query: &Query, tree: &Tree) -> Vec<Check> {
                 let on = |branch: &[usize]| {
                     aggregates
                         .iter()
-                        .find(|(alias, _)| branch.contains(&Tree::join_of(*alias)))
+                        .find(|(alias, _)| {
+                            // An aggregate over the root alias is on no branch.
+                            alias
+                                .checked_sub(1)
+                                .is_some_and(|join| branch.contains(&join))
+                        })
                         .map(|(_, text)| text.clone())
                 };
                 let message = match (on(&branch_a), on(&branch_b)) {
@@ -468,6 +473,20 @@ mod tests {
         };
         assert!(failing(query.clone(), &[1]).is_empty());
         assert_eq!(rules(&failing(query, &[0, 1])), [Rule::FanTrap]);
+    }
+
+    #[test]
+    fn an_aggregate_over_the_root_beside_two_branches_is_on_neither() {
+        let query = quote! {
+            from Employee e join e.department d left join e.manager m
+            select d.name, count(e.id) as n group by d.name
+        };
+        assert!(failing(query.clone(), &[]).is_empty());
+        let found = failing(query, &[0, 1]);
+        assert_eq!(rules(&found), [Rule::FanTrap, Rule::Inflated]);
+        assert!(found[0]
+            .1
+            .starts_with("`department` and `manager` are two independent"));
     }
 
     #[test]

@@ -45,6 +45,18 @@ fn main() {
         let _: (String, Option<String>, Option<String>) = (row.name, row.employee, row.store);
     }
 
+    // Two to-one branches and an aggregate over the root alias.
+    let branches = query!(
+        from Employee e
+        join e.department d
+        left join e.manager m
+        select d.name, count(e.id) as n
+        group by d.name
+    );
+    if let Some(row) = row_of(&branches) {
+        let _: (String, i64) = (row.name, row.n);
+    }
+
     let alone = query!(from Store s select s.id, s.name where s.products.price > {10.0} order by s.id);
     if let Some(row) = row_of(&alone) {
         let _: (i64, String) = (row.id, row.name);
