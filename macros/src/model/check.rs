@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use proc_macro2::Span;
 
-use super::ir::Model;
+use syn::ext::IdentExt;
+
+use super::ir::{ident, snake_case, Model};
 use crate::diag::Ctxt;
 
 pub fn check(model: &Model, cx: &mut Ctxt) {
@@ -13,6 +15,7 @@ pub fn check(model: &Model, cx: &mut Ctxt) {
     check_names(model, cx);
     check_unique_columns(model, cx);
     check_unique_members(model, cx);
+    check_inverse_via(model, cx);
 }
 
 // A model has exactly one primary key field: relations join on it, and
@@ -93,7 +96,7 @@ fn check_unique_members(model: &Model, cx: &mut Ctxt) {
     let mut seen: HashMap<String, &str> = model
         .columns
         .iter()
-        .map(|column| (column.field.to_string(), "a field"))
+        .map(|column| (column.field.unraw().to_string(), "a field"))
         .collect();
     let relations = model
         .belongs_to
@@ -101,7 +104,7 @@ fn check_unique_members(model: &Model, cx: &mut Ctxt) {
         .map(|rel| &rel.name)
         .chain(model.inverses.iter().map(|inverse| &inverse.name));
     for name in relations {
-        if let Some(first) = seen.insert(name.to_string(), "a relation") {
+        if let Some(first) = seen.insert(name.unraw().to_string(), "a relation") {
             cx.error(
                 name.span(),
                 format!(
@@ -110,6 +113,29 @@ fn check_unique_members(model: &Model, cx: &mut Ctxt) {
                 ),
             );
         }
+    }
+}
+
+// Without `via`, an inverse goes through the target's relation named after
+// this model in snake_case, which must then be an identifier.
+fn check_inverse_via(model: &Model, cx: &mut Ctxt) {
+    let relation = snake_case(&model.ident.unraw().to_string());
+    if ident(&relation, model.ident.span()).is_some() {
+        return;
+    }
+    for inverse in model
+        .inverses
+        .iter()
+        .filter(|inverse| inverse.via.is_none())
+    {
+        let name = &inverse.name;
+        cx.error(
+            name.span(),
+            format!(
+                "`{relation}` cannot name the relation `{name}` goes through; \
+                 name the target's `belongs_to`: `via = relation`"
+            ),
+        );
     }
 }
 

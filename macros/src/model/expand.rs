@@ -3,9 +3,10 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::Ident;
 
-use super::ir::{snake_case, Model};
+use super::ir::{ident as ident_of, snake_case, Model};
 use crate::private::Private;
 
 /// The impls and companion types of `model`. Total over any IR, valid or
@@ -26,7 +27,7 @@ pub fn expand(model: &Model) -> TokenStream {
     // Checked to be exactly one; after that error, any name keeps the
     // expansion well-formed.
     let primary_key = model.primary_keys.first().map_or("", |&key| names[key]);
-    let model_name = ident.to_string();
+    let model_name = ident.unraw().to_string();
 
     let belongs_to_fields: Vec<TokenStream> = model
         .belongs_to
@@ -47,7 +48,7 @@ pub fn expand(model: &Model) -> TokenStream {
         .iter()
         .map(|rel| {
             let name = &rel.name;
-            let name_str = name.to_string();
+            let name_str = name.unraw().to_string();
             let foreign_key = names[rel.column];
             let target = &rel.target;
             let span = syn::spanned::Spanned::span(target);
@@ -64,15 +65,19 @@ pub fn expand(model: &Model) -> TokenStream {
     let mut inverse_values = Vec::new();
     for inverse in &model.inverses {
         let name = &inverse.name;
-        let name_str = name.to_string();
+        let name_str = name.unraw().to_string();
         let target = &inverse.target;
         // The inverse is looked up by name on the target's `belongs_to`
         // relations; a missing or mismatched one is rustc's error on the
-        // user's `has_many(name = Target)` tokens.
-        let via = inverse
+        // user's `has_many(name = Target)` tokens. A model whose snake_case
+        // name is no identifier (`Self_`) must say `via`: the check says so.
+        let Some(via) = inverse
             .via
             .clone()
-            .unwrap_or_else(|| Ident::new(&snake_case(&model_name), name.span()));
+            .or_else(|| ident_of(&snake_case(&model_name), name.span()))
+        else {
+            continue;
+        };
         let (card, constructor) = if inverse.many {
             (quote!(#fl::Many), quote!(has_many))
         } else {
@@ -88,7 +93,7 @@ pub fn expand(model: &Model) -> TokenStream {
     }
 
     let foreign_keys = model.belongs_to.iter().map(|rel| {
-        let name = rel.name.to_string();
+        let name = rel.name.unraw().to_string();
         let column = names[rel.column];
         let target = &rel.target;
         let indexed = rel.indexed;

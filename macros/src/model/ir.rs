@@ -70,7 +70,10 @@ impl Model {
         }
         let table = match attrs.table {
             Some(table) => (table.value(), table.span()),
-            None => (snake_case(&input.ident.to_string()), input.ident.span()),
+            None => (
+                snake_case(&input.ident.unraw().to_string()),
+                input.ident.span(),
+            ),
         };
         let mut model = Self {
             ident: input.ident.clone(),
@@ -116,12 +119,22 @@ impl Model {
     }
 }
 
-/// `store_id` names the relation `store`.
+/// `store_id` names the relation `store` (`type_id` names `r#type`).
 fn relation_name(field: &Ident, cx: &mut Ctxt) -> Option<Ident> {
     let field_name = field.unraw().to_string();
-    match field_name.strip_suffix("_id") {
-        Some(name) if !name.is_empty() => Some(Ident::new(name, field.span())),
-        _ => {
+    let name = field_name.strip_suffix("_id").unwrap_or_default();
+    match ident(name, field.span()) {
+        Some(name) => Some(name),
+        None if !name.is_empty() => {
+            cx.error(
+                field.span(),
+                format!(
+                    "`{name}` cannot name a relation; name it: `belongs_to({name}_model = Target)`"
+                ),
+            );
+            None
+        }
+        None => {
             cx.error(
                 field.span(),
                 format!(
@@ -132,6 +145,17 @@ fn relation_name(field: &Ident, cx: &mut Ctxt) -> Option<Ident> {
             None
         }
     }
+}
+
+/// `name` as an identifier at `span`, raw where it is a keyword (`type`
+/// is `r#type`); `None` where no identifier spells it (`self`, `_`, `""`).
+pub fn ident(name: &str, span: Span) -> Option<Ident> {
+    if syn::parse_str::<Ident>(name).is_ok() {
+        return Some(Ident::new(name, span));
+    }
+    syn::parse_str::<Ident>(&format!("r#{name}"))
+        .ok()
+        .map(|_| Ident::new_raw(name, span))
 }
 
 /// Whether `ty` is written `Option<...>` (also through a path).
@@ -165,6 +189,16 @@ pub fn snake_case(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spells_keywords_raw_and_refuses_what_no_identifier_spells() {
+        let span = Span::call_site();
+        assert_eq!(ident("store", span).unwrap().to_string(), "store");
+        assert_eq!(ident("type", span).unwrap().to_string(), "r#type");
+        for name in ["self", "Self", "super", "crate", "_", "", "1a"] {
+            assert!(ident(name, span).is_none(), "{name}");
+        }
+    }
 
     #[test]
     fn snake_cases_model_names() {
