@@ -5,7 +5,7 @@ pub use std::marker::PhantomData;
 
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
-pub use crate::exec::{Args, FromRow, Query, SqlCache};
+pub use crate::exec::{Arg, Args, FromRow, Query, SqlCache};
 pub use crate::model::{
     Card, Column, Many, Model, Numeric, One, Optional, Relation, RelationMeta, Scalar, ToOne,
 };

@@ -65,35 +65,75 @@ pub trait FromRow<R: sqlx::Row>: Sized {
     fn from_row(row: &R) -> Result<Self, sqlx::Error>;
 }
 
-/// The parameters of a query, as a list `(Some(first), (Some(second), ()))`
-/// in written order, bound in whatever order the SQL text uses them.
+/// The parameters of a query in written order, as a tree of tuples at most
+/// 16 wide (so that a thousand parameters nest three deep), each leaf an
+/// [`Arg`]; bound in whatever order the SQL text uses them.
 #[doc(hidden)]
 pub trait Args<'q, DB: Database>: Send {
-    /// Binds argument `n`, which must not have been bound yet.
+    /// How many parameters the tree holds.
+    const LEN: usize;
+    /// Binds parameter `n`, which must not have been bound yet.
     fn add_nth(&mut self, n: usize, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError>;
 }
 
-impl<'q, DB: Database> Args<'q, DB> for () {
-    fn add_nth(&mut self, n: usize, _: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
-        Err(format!("the query has no argument {n}").into())
+/// One parameter, until it is bound.
+#[doc(hidden)]
+pub struct Arg<T>(pub Option<T>);
+
+impl<'q, DB, T> Args<'q, DB> for Arg<T>
+where
+    DB: Database,
+    T: Encode<'q, DB> + Type<DB> + Send + 'q,
+{
+    const LEN: usize = 1;
+
+    fn add_nth(&mut self, n: usize, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
+        match (n, self.0.take()) {
+            (0, Some(value)) => arguments.add(value),
+            (0, None) => Err("a parameter is bound twice".into()),
+            _ => Err(format!("the query has no parameter {n}").into()),
+        }
     }
 }
 
-impl<'q, DB, H, T> Args<'q, DB> for (Option<H>, T)
-where
-    DB: Database,
-    H: Encode<'q, DB> + Type<DB> + Send + 'q,
-    T: Args<'q, DB>,
-{
-    fn add_nth(&mut self, n: usize, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
-        match n {
-            0 => {
-                let value = self.0.take().ok_or("an argument is bound twice")?;
-                arguments.add(value)
+macro_rules! args_tuples {
+    ($(($($index:tt $name:ident),*))*) => {$(
+        impl<'q, DB: Database, $($name: Args<'q, DB>),*> Args<'q, DB> for ($($name,)*) {
+            const LEN: usize = 0 $(+ $name::LEN)*;
+
+            #[allow(unused_mut, unused_variables)]
+            fn add_nth(&mut self, n: usize, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
+                let mut n = n;
+                $(
+                    if n < $name::LEN {
+                        return self.$index.add_nth(n, arguments);
+                    }
+                    n -= $name::LEN;
+                )*
+                Err(format!("the query has no parameter {n} more").into())
             }
-            _ => self.1.add_nth(n - 1, arguments),
         }
-    }
+    )*};
+}
+
+args_tuples! {
+    ()
+    (0 A)
+    (0 A, 1 B)
+    (0 A, 1 B, 2 C)
+    (0 A, 1 B, 2 C, 3 D)
+    (0 A, 1 B, 2 C, 3 D, 4 E)
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F)
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G)
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H)
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I)
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J)
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K)
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L)
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M)
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N)
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O)
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P)
 }
 
 /// A query built by `query!` or `query_as!`, ready to run on any sqlx

@@ -192,10 +192,10 @@ pub enum Cond {
     },
     /// `not c`.
     Not(Box<Cond>),
-    /// `a and b`.
-    And(Box<Cond>, Box<Cond>),
-    /// `a or b`.
-    Or(Box<Cond>, Box<Cond>),
+    /// `a and b and ...`: at least two conditions, none an `And`.
+    And(Vec<Cond>),
+    /// `a or b or ...`: at least two conditions, none an `Or`.
+    Or(Vec<Cond>),
     /// A boolean value used as a condition: a boolean column or `exists(...)`.
     Truth(Expr),
 }

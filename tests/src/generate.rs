@@ -438,8 +438,8 @@ impl<'m> Generator<'m> {
             let a = Box::new(self.cond(model, depth - 1));
             return match self.rng.below(3) {
                 0 => Cond::Not(a),
-                1 => Cond::And(a, Box::new(self.cond(model, depth - 1))),
-                _ => Cond::Or(a, Box::new(self.cond(model, depth - 1))),
+                1 => Cond::And(vec![*a, self.cond(model, depth - 1)]),
+                _ => Cond::Or(vec![*a, self.cond(model, depth - 1)]),
             };
         }
         match self.rng.below(12) {

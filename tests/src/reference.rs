@@ -306,16 +306,26 @@ impl<'d> Eval<'d> {
     fn cond(&self, cond: &Cond, row: RowRef<'d>) -> Option<bool> {
         match cond {
             Cond::Not(inner) => self.cond(inner, row).map(|holds| !holds),
-            Cond::And(a, b) => match (self.cond(a, row), self.cond(b, row)) {
-                (Some(false), _) | (_, Some(false)) => Some(false),
-                (Some(true), Some(true)) => Some(true),
-                _ => None,
-            },
-            Cond::Or(a, b) => match (self.cond(a, row), self.cond(b, row)) {
-                (Some(true), _) | (_, Some(true)) => Some(true),
-                (Some(false), Some(false)) => Some(false),
-                _ => None,
-            },
+            Cond::And(all) => {
+                let values: Vec<Option<bool>> = all.iter().map(|c| self.cond(c, row)).collect();
+                if values.contains(&Some(false)) {
+                    Some(false)
+                } else if values.contains(&None) {
+                    None
+                } else {
+                    Some(true)
+                }
+            }
+            Cond::Or(any) => {
+                let values: Vec<Option<bool>> = any.iter().map(|c| self.cond(c, row)).collect();
+                if values.contains(&Some(true)) {
+                    Some(true)
+                } else if values.contains(&None) {
+                    None
+                } else {
+                    Some(false)
+                }
+            }
             atom => self.atom(atom, row),
         }
     }

@@ -192,7 +192,7 @@ fn smaller_cases(case: &Case) -> Vec<Case> {
     if let Some(filter) = &case.plan.filter {
         use fanless::__private::Cond;
         let parts: Vec<Cond> = match filter {
-            Cond::And(a, b) | Cond::Or(a, b) => vec![(**a).clone(), (**b).clone()],
+            Cond::And(parts) | Cond::Or(parts) => parts.clone(),
             Cond::Not(a) => vec![(**a).clone()],
             _ => Vec::new(),
         };

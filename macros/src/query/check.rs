@@ -243,9 +243,10 @@ pub(super) fn visit_cond_top(cond: &Cond, f: &mut dyn FnMut(&Expr)) {
             f(pattern);
         }
         Cond::Not(inner) => visit_cond_top(inner, f),
-        Cond::And(a, b) | Cond::Or(a, b) => {
-            visit_cond_top(a, f);
-            visit_cond_top(b, f);
+        Cond::And(conds) | Cond::Or(conds) => {
+            for cond in conds {
+                visit_cond_top(cond, f);
+            }
         }
     }
 }
@@ -254,7 +255,8 @@ fn cond_span(cond: &Cond) -> proc_macro2::Span {
     match cond {
         Cond::Cmp(a, ..) | Cond::Null { expr: a, .. } | Cond::In { expr: a, .. } => a.span(),
         Cond::Like { expr: a, .. } | Cond::Truth(a) => a.span(),
-        Cond::Not(inner) | Cond::And(inner, _) | Cond::Or(inner, _) => cond_span(inner),
+        Cond::Not(inner) => cond_span(inner),
+        Cond::And(conds) | Cond::Or(conds) => cond_span(&conds[0]),
     }
 }
 

@@ -155,9 +155,11 @@ impl Gen<'_> {
         let offset = query.offset.as_ref().map(|value| self.count_value(value));
 
         let lets = &self.lets;
-        let args = self.args.iter().rev().fold(
-            quote!(()),
-            |rest, arg| quote!((::core::option::Option::Some(#arg), #rest)),
+        let args = args_tree(
+            self.args
+                .iter()
+                .map(|arg| quote!(#fl::Arg(::core::option::Option::Some(#arg))))
+                .collect(),
         );
         let option = |value: Option<TokenStream>| match value {
             Some(value) => quote!(::core::option::Option::Some(#value)),
@@ -654,15 +656,15 @@ impl Gen<'_> {
                 let inner = self.cond(inner, scope);
                 quote!(#fl::Cond::Not(::std::boxed::Box::new(#inner)))
             }
-            Cond::And(a, b) | Cond::Or(a, b) => {
-                let a = self.cond(a, scope);
-                let b = self.cond(b, scope);
+            Cond::And(conds) | Cond::Or(conds) => {
+                let conds: Vec<TokenStream> =
+                    conds.iter().map(|cond| self.cond(cond, scope)).collect();
                 let variant = if matches!(cond, Cond::And(..)) {
                     quote!(And)
                 } else {
                     quote!(Or)
                 };
-                quote!(#fl::Cond::#variant(::std::boxed::Box::new(#a), ::std::boxed::Box::new(#b)))
+                quote!(#fl::Cond::#variant(::std::vec![#(#conds),*]))
             }
             Cond::Truth(Expr::Path(path)) => {
                 let (plan, _, column) = self.column_local(path, scope, false);
@@ -788,6 +790,19 @@ impl Gen<'_> {
             Expr::Path(_) | Expr::Agg(_) => quote!(#fl::Expr::Int(0)),
         }
     }
+}
+
+/// The parameters as tuples of at most 16, nested as little as that
+/// allows: rustc's limits on type depth then never bind.
+fn args_tree(mut nodes: Vec<TokenStream>) -> TokenStream {
+    const WIDTH: usize = 16;
+    while nodes.len() > WIDTH {
+        nodes = nodes
+            .chunks(WIDTH)
+            .map(|chunk| quote!((#(#chunk,)*)))
+            .collect();
+    }
+    quote!((#(#nodes,)*))
 }
 
 /// Whether the operands of a comparison may be `NULL`, as a constant

@@ -171,8 +171,10 @@ pub enum Cond {
         negated: bool,
     },
     Not(Box<Cond>),
-    And(Box<Cond>, Box<Cond>),
-    Or(Box<Cond>, Box<Cond>),
+    /// At least two conditions, none an `And`.
+    And(Vec<Cond>),
+    /// At least two conditions, none an `Or`.
+    Or(Vec<Cond>),
     /// A boolean column or `exists(...)`.
     Truth(Expr),
 }

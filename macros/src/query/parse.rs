@@ -348,26 +348,81 @@ impl Agg {
     }
 }
 
+/// How deeply conditions may nest (parentheses, `not`, and aggregates'
+/// `where`), so that neither the macro nor rustc runs out of stack on
+/// what it expands to. Chains of `and` and `or` are flat, of any length.
+pub const MAX_DEPTH: usize = 32;
+
+thread_local! {
+    /// The conditions being parsed, one inside the other.
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one level of nesting while it is alive.
+struct Nested;
+
+impl Nested {
+    fn enter(input: ParseStream<'_>) -> syn::Result<Self> {
+        let depth = DEPTH.get() + 1;
+        if depth > MAX_DEPTH {
+            return Err(input.error(format!(
+                "conditions nest more than {MAX_DEPTH} levels deep here; \
+                 write the inner ones as one flat `and`/`or` chain, or split the query"
+            )));
+        }
+        DEPTH.set(depth);
+        Ok(Self)
+    }
+}
+
+impl Drop for Nested {
+    fn drop(&mut self) {
+        DEPTH.set(DEPTH.get() - 1);
+    }
+}
+
 impl Parse for Cond {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let mut cond = and(input)?;
-        while input.parse::<Option<kw::or>>()?.is_some() {
-            cond = Cond::Or(Box::new(cond), Box::new(and(input)?));
+        let _nested = Nested::enter(input)?;
+        let mut any = Vec::new();
+        loop {
+            match and(input)? {
+                Cond::Or(inner) => any.extend(inner),
+                cond => any.push(cond),
+            }
+            if input.parse::<Option<kw::or>>()?.is_none() {
+                break;
+            }
         }
-        Ok(cond)
+        Ok(one_or(any, Cond::Or))
+    }
+}
+
+/// The one condition, or `wrap` of several.
+fn one_or(mut conds: Vec<Cond>, wrap: fn(Vec<Cond>) -> Cond) -> Cond {
+    match conds.len() {
+        1 => conds.remove(0),
+        _ => wrap(conds),
     }
 }
 
 fn and(input: ParseStream<'_>) -> syn::Result<Cond> {
-    let mut cond = not(input)?;
-    while input.parse::<Option<kw::and>>()?.is_some() {
-        cond = Cond::And(Box::new(cond), Box::new(not(input)?));
+    let mut all = Vec::new();
+    loop {
+        match not(input)? {
+            Cond::And(inner) => all.extend(inner),
+            cond => all.push(cond),
+        }
+        if input.parse::<Option<kw::and>>()?.is_none() {
+            break;
+        }
     }
-    Ok(cond)
+    Ok(one_or(all, Cond::And))
 }
 
 fn not(input: ParseStream<'_>) -> syn::Result<Cond> {
     if input.parse::<Option<kw::not>>()?.is_some() {
+        let _nested = Nested::enter(input)?;
         return Ok(Cond::Not(Box::new(not(input)?)));
     }
     if input.peek(syn::token::Paren) {
@@ -513,14 +568,40 @@ mod tests {
     #[test]
     fn and_binds_tighter_than_or() {
         let query = parse(quote!(from Store where a or b and not c)).unwrap();
-        let Some(Cond::Or(left, right)) = query.filter else {
+        let Some(Cond::Or(any)) = query.filter else {
             panic!("not an `or`")
         };
-        assert!(matches!(*left, Cond::Truth(_)));
-        let Cond::And(_, not) = *right else {
+        assert!(matches!(any[0], Cond::Truth(_)));
+        let Cond::And(all) = &any[1] else {
             panic!("not an `and`")
         };
-        assert!(matches!(*not, Cond::Not(_)));
+        assert!(matches!(all[1], Cond::Not(_)));
+    }
+
+    #[test]
+    fn chains_are_flat_and_nesting_is_bounded() {
+        let chain: proc_macro2::TokenStream = (1..=2000)
+            .map(|i| format!("id = {i}"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+            .parse()
+            .unwrap();
+        let query = parse(quote!(from Store where (#chain) or (a and (b and c)))).unwrap();
+        let Some(Cond::Or(any)) = query.filter else {
+            panic!("not an `or`")
+        };
+        assert_eq!(any.len(), 2001);
+        assert!(matches!(&any[2000], Cond::And(all) if all.len() == 3));
+
+        let nots = |n: usize| -> proc_macro2::TokenStream { "not ".repeat(n).parse().unwrap() };
+        let deepest = nots(MAX_DEPTH - 1);
+        assert!(parse(quote!(from Store where #deepest a)).is_ok());
+        let too_deep = nots(MAX_DEPTH);
+        assert!(
+            error(quote!(from Store where #too_deep a)).starts_with("conditions nest more than 32")
+        );
+        let exists = (0..MAX_DEPTH).fold(quote!(a), |inner, _| quote!(exists(r where #inner)));
+        assert!(error(quote!(from Store where #exists)).starts_with("conditions nest more than 32"));
     }
 
     #[test]
@@ -542,12 +623,12 @@ mod tests {
             );
         }
         let query = parse(quote!(from Store where name is not null and price > -2.5)).unwrap();
-        let Some(Cond::And(null, cmp)) = query.filter else {
+        let Some(Cond::And(all)) = query.filter else {
             panic!("not an `and`")
         };
-        assert!(matches!(*null, Cond::Null { negated: true, .. }));
+        assert!(matches!(all[0], Cond::Null { negated: true, .. }));
         assert!(matches!(
-            *cmp,
+            all[1],
             Cond::Cmp(_, _, Expr::Lit(Lit::Float { negative: true, .. }))
         ));
     }

@@ -698,18 +698,25 @@ impl Renderer {
     fn cond(&mut self, cond: &Cond, scope: &mut Scope) -> String {
         match cond {
             Cond::Not(inner) => format!("NOT ({})", self.cond(inner, scope)),
-            Cond::And(a, b) => {
-                let a = self.cond(a, scope);
-                let b = self.cond(b, scope);
-                format!("({a} AND {b})")
-            }
-            Cond::Or(a, b) => {
-                let a = self.cond(a, scope);
-                let b = self.cond(b, scope);
-                format!("({a} OR {b})")
-            }
+            Cond::And(all) => self.conds(all, " AND ", scope),
+            Cond::Or(any) => self.conds(any, " OR ", scope),
             atom => self.atom(atom, scope),
         }
+    }
+
+    /// `(a op b op ...)`, in parenthesized groups of at most 16 when
+    /// longer: databases parse a chain as a tree as deep as it is long,
+    /// and SQLite refuses trees over 1,000 deep.
+    fn conds(&mut self, conds: &[Cond], op: &str, scope: &mut Scope) -> String {
+        const GROUP: usize = 16;
+        let mut terms: Vec<String> = conds.iter().map(|cond| self.cond(cond, scope)).collect();
+        while terms.len() > GROUP {
+            terms = terms
+                .chunks(GROUP)
+                .map(|group| format!("({})", group.join(op)))
+                .collect();
+        }
+        format!("({})", terms.join(op))
     }
 
     /// A condition without `and`/`or`/`not`. Each operand read through a

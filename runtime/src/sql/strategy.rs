@@ -37,7 +37,7 @@ fn pins_key(cond: &Cond, plan: &Plan) -> bool {
             right,
             ..
         } => (is_key(left) && is_value(right)) || (is_value(left) && is_key(right)),
-        Cond::And(a, b) => pins_key(a, plan) || pins_key(b, plan),
+        Cond::And(all) => all.iter().any(|cond| pins_key(cond, plan)),
         _ => false,
     }
 }

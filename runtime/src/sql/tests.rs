@@ -274,26 +274,26 @@ fn to_one_paths_share_their_joins_and_sort_null_last() {
 fn conditions_over_to_many_paths_become_exists() {
     let mut plan = plan(&STORE);
     plan.select = Some(vec![item("id", column(vec![], "id"))]);
-    plan.filter = Some(Cond::Or(
-        Box::new(cmp(
+    plan.filter = Some(Cond::Or(vec![
+        cmp(
             column(vec![products()], "price"),
             CmpOp::Gt,
             Expr::Float(10.5),
-        )),
-        Box::new(Cond::And(
-            Box::new(Cond::Like {
+        ),
+        Cond::And(vec![
+            Cond::Like {
                 expr: column(vec![departments(), employees()], "name"),
                 pattern: Expr::Param(0),
                 negated: false,
-            }),
-            Box::new(Cond::Not(Box::new(Cond::In {
+            },
+            Cond::Not(Box::new(Cond::In {
                 expr: column(vec![], "id"),
                 list: vec![Expr::Int(1), Expr::Param(1)],
                 negated: false,
                 nullable: false,
-            }))),
-        )),
-    ));
+            })),
+        ]),
+    ]));
     insta::assert_snapshot!(all(&plan));
 }
 
