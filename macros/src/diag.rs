@@ -3,7 +3,7 @@
 
 use std::fmt::Display;
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream, TokenTree};
 
 /// Collects errors; converts them to tokens once.
 #[derive(Default)]
@@ -29,6 +29,35 @@ impl Ctxt {
     pub fn finish(self) -> Result<(), syn::Error> {
         self.errors.map_or(Ok(()), Err)
     }
+}
+
+/// How deeply the input of a macro may nest groups (`(...)`, `[...]`,
+/// `{...}`): syn parses each level with a call of its own, so this bounds
+/// the stack the macros take.
+pub const MAX_NESTING: usize = 64;
+
+/// Fails at the first group nested deeper than [`MAX_NESTING`], walking
+/// the tokens without recursion.
+pub fn check_nesting(input: &TokenStream) -> Result<(), syn::Error> {
+    let mut stack = vec![input.clone().into_iter()];
+    while let Some(tokens) = stack.last_mut() {
+        match tokens.next() {
+            Some(TokenTree::Group(group)) => {
+                if stack.len() > MAX_NESTING {
+                    return Err(syn::Error::new(
+                        group.span_open(),
+                        format!("groups nest more than {MAX_NESTING} levels deep here; flatten the input"),
+                    ));
+                }
+                stack.push(group.stream().into_iter());
+            }
+            Some(_) => {}
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `; did you mean `x`` for the closest of `candidates` to `word`, if one
@@ -69,6 +98,21 @@ mod tests {
             "; did you mean `column`"
         );
         assert_eq!(did_you_mean("zzz", ["table", "column"]), "");
+    }
+
+    #[test]
+    fn bounds_how_deeply_groups_nest() {
+        let nested = |depth: usize| -> TokenStream {
+            format!("x {}y{}", "(".repeat(depth), ")".repeat(depth))
+                .parse()
+                .unwrap()
+        };
+        assert!(check_nesting(&nested(MAX_NESTING)).is_ok());
+        let error = check_nesting(&nested(MAX_NESTING + 1)).unwrap_err();
+        assert!(error
+            .to_string()
+            .starts_with("groups nest more than 64 levels"));
+        assert!(check_nesting(&nested(100_000)).is_err());
     }
 
     #[test]

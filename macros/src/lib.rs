@@ -9,6 +9,8 @@
 #![warn(missing_docs)]
 
 mod diag;
+#[cfg(test)]
+mod fuzz;
 mod model;
 mod private;
 mod query;

@@ -13,27 +13,25 @@ use crate::diag::Ctxt;
 
 /// Expands `query!` (or `query_as!` when `as_type`) on `input`.
 pub fn expand(input: TokenStream, as_type: bool) -> TokenStream {
-    let parsed = if as_type {
-        syn::parse2::<parse::QueryAs>(input).map(|query| query.0)
+    try_expand(input, as_type).unwrap_or_else(fallback)
+}
+
+/// The expansion of `query!` on `input`, or every error found in it.
+pub fn try_expand(input: TokenStream, as_type: bool) -> Result<TokenStream, syn::Error> {
+    crate::diag::check_nesting(&input)?;
+    let query = if as_type {
+        syn::parse2::<parse::QueryAs>(input).map(|query| query.0)?
     } else {
-        syn::parse2::<ir::Query>(input)
+        syn::parse2::<ir::Query>(input)?
     };
-    let query = match parsed {
-        Ok(query) => query,
-        Err(error) => return fallback(error),
-    };
-    // The expansion relies on the checks: it only ever sees a valid query.
+    // The expansion relies on the checks for the grammar's rules; it
+    // still reports what only it sees (literals out of range).
     let mut cx = Ctxt::default();
     check::check(&query, &mut cx);
-    if let Err(errors) = cx.finish() {
-        return fallback(errors);
-    }
+    cx.finish()?;
     let mut cx = Ctxt::default();
     let tokens = expand::expand(&query, &mut cx);
-    match cx.finish() {
-        Ok(()) => tokens,
-        Err(errors) => fallback(errors),
-    }
+    cx.finish().map(|()| tokens)
 }
 
 /// The errors, in an expression of any type, so that one mistake in a
