@@ -1,0 +1,187 @@
+//! Faults come back as `Err` with the database's message, never as a
+//! panic or as fewer rows, and the pool serves the next query: a missing
+//! table, a column of another type than the model's, a connection killed
+//! while rows stream, a stream dropped halfway.
+
+use std::pin::Pin;
+
+use fanless::query;
+use fanless_tests::library::{self, Book, Region};
+use fanless_tests::{connect, drop_databases, execute, fetch_all, name, Db};
+use futures_core::Stream;
+
+/// Books `1..=100_000`, written without a recursive CTE (MariaDB stops
+/// those at 1,000 rows by default).
+const MANY_BOOKS: &str = "INSERT INTO lib_book (id, publisher_id, title, price, in_print) \
+     SELECT 1 + a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d, 1, 't', 1.0, TRUE \
+     FROM (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
+           UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS a \
+     CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
+           UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS b \
+     CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
+           UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS c \
+     CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
+           UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS e \
+     CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
+           UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS f";
+
+const BOOKS: usize = 100_000;
+
+/// The tables, with publisher 1 and [`MANY_BOOKS`].
+async fn many_books(db: &Db) {
+    for statement in library::schema(db) {
+        execute(db, &statement).await;
+    }
+    execute(db, "INSERT INTO lib_publisher (id, name) VALUES (1, 'p')").await;
+    execute(db, MANY_BOOKS).await;
+}
+
+async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
+}
+
+/// How many books the pool of `db` finds, through a fresh query.
+async fn count_books(db: &Db) -> usize {
+    fetch_all!(db, query!(from Book select id)).unwrap().len()
+}
+
+#[tokio::test]
+async fn a_missing_table_is_an_error_and_the_pool_goes_on() {
+    let dbs = connect("missing_table").await;
+    for db in &dbs {
+        let error = fetch_all!(db, query!(from Book select id)).unwrap_err();
+        let message = error.as_database_error().map(ToString::to_string);
+        assert!(
+            message.is_some_and(|m| m.contains("lib_book")),
+            "{}: {error}",
+            name(db)
+        );
+        for statement in library::schema(db) {
+            execute(db, &statement).await;
+        }
+        assert_eq!(count_books(db).await, 0, "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}
+
+#[tokio::test]
+async fn a_column_of_another_type_is_an_error_and_the_pool_goes_on() {
+    let dbs = connect("column_type").await;
+    for db in &dbs {
+        execute(
+            db,
+            "CREATE TABLE lib_region (id BIGINT PRIMARY KEY, name BIGINT NOT NULL)",
+        )
+        .await;
+        execute(db, "INSERT INTO lib_region (id, name) VALUES (1, 5)").await;
+        let error = fetch_all!(db, query!(from Region select name)).unwrap_err();
+        assert!(
+            matches!(error, sqlx::Error::ColumnDecode { .. }),
+            "{}: {error}",
+            name(db)
+        );
+        let ids = fetch_all!(db, query!(from Region select id)).unwrap();
+        assert_eq!(ids.len(), 1, "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}
+
+#[tokio::test]
+async fn a_stream_dropped_halfway_leaves_the_pool_working() {
+    let dbs = connect("dropped_stream").await;
+    for db in &dbs {
+        many_books(db).await;
+        macro_rules! half {
+            ($pool:expr) => {{
+                let mut rows = query!(from Book select id order by id).fetch($pool);
+                for expected in 1..=10 {
+                    let row = next(&mut rows).await.unwrap().unwrap();
+                    assert_eq!(row.id, expected, "{}", name(db));
+                }
+            }};
+        }
+        match db {
+            Db::Sqlite(pool) => half!(pool),
+            Db::Postgres(pool, _) => half!(pool),
+            Db::MySql(pool, _) => half!(pool),
+        }
+        for _ in 0..3 {
+            assert_eq!(count_books(db).await, BOOKS, "{}", name(db));
+        }
+    }
+    drop_databases(dbs).await;
+}
+
+/// Ends, from another connection, every other connection running a query
+/// over `lib_book`.
+async fn kill_readers(db: &Db) {
+    match db {
+        Db::Postgres(pool, _) => {
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE pid <> pg_backend_pid() AND query LIKE '%lib_book%' AND query NOT LIKE '%pg_stat_activity%'",
+            )
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+        Db::MySql(pool, _) => {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT CAST(ID AS SIGNED) FROM information_schema.PROCESSLIST \
+                 WHERE ID <> CONNECTION_ID() AND INFO LIKE '%lib_book%' AND INFO NOT LIKE '%PROCESSLIST%'",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            assert!(!ids.is_empty(), "no connection reads lib_book");
+            for id in ids {
+                sqlx::query(&format!("KILL {id}"))
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+        }
+        Db::Sqlite(_) => unreachable!("SQLite has no connection to kill"),
+    }
+}
+
+#[tokio::test]
+async fn a_connection_killed_while_rows_stream_is_an_error() {
+    let dbs = connect("killed").await;
+    for db in &dbs {
+        if let Db::Sqlite(_) = db {
+            continue;
+        }
+        many_books(db).await;
+        macro_rules! killed {
+            ($pool:expr) => {{
+                let mut rows = query!(from Book select id, price order by id).fetch($pool);
+                let first = next(&mut rows).await.unwrap().unwrap();
+                assert_eq!(first.id, 1);
+                kill_readers(db).await;
+                let mut read = 1;
+                let error = loop {
+                    match next(&mut rows).await {
+                        Some(Ok(_)) => read += 1,
+                        Some(Err(error)) => break error,
+                        None => panic!("{}: the stream ended after {read} rows", name(db)),
+                    }
+                };
+                assert!(read < BOOKS, "{}", name(db));
+                error
+            }};
+        }
+        let error = match db {
+            Db::Postgres(pool, _) => killed!(pool),
+            Db::MySql(pool, _) => killed!(pool),
+            Db::Sqlite(_) => unreachable!(),
+        };
+        assert!(!error.to_string().is_empty());
+        // The killed connection is dropped from the pool; the next query
+        // gets a working one.
+        for _ in 0..3 {
+            assert_eq!(count_books(db).await, BOOKS, "{}", name(db));
+        }
+    }
+    drop_databases(dbs).await;
+}
