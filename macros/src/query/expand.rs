@@ -65,6 +65,17 @@ impl Scope<'_> {
     }
 }
 
+/// A check for rustc: what [`Gen::rule`] needs besides the flag.
+struct Rule<'r> {
+    /// Unique in the query; names the trait.
+    name: String,
+    /// Where the error points.
+    span: Span,
+    message: &'r str,
+    label: &'r str,
+    notes: &'r [String],
+}
+
 /// A value: its plan expression and, when known, its type witness.
 struct Value {
     plan: TokenStream,
@@ -559,10 +570,6 @@ impl Gen<'_> {
                 fanout::Rule::Inflated => "inflated_aggregate",
                 fanout::Rule::Cartesian => "cartesian_rows",
             };
-            let local = self.local("rule");
-            let at = local.span().located_at(check.span);
-            let name = format_ident!("__fanless_{rule}_{i}", span = at);
-            let function = format_ident!("__fanless_check_{rule}_{i}", span = at);
             let flags = check.all_of.iter().map(|set| {
                 set.iter().fold(quote!(#fl::no()), |rest, &join| {
                     let flag = &self.joined[join].1;
@@ -572,21 +579,40 @@ impl Gen<'_> {
             let flag = flags
                 .reduce(|all, set| quote!(#fl::and(#all, #set)))
                 .unwrap_or_else(|| quote!(#fl::no()));
-            let (fl_at, local_at) = (fl.at(at), located(&local, check.span));
-            let message = escape(&check.message);
-            let label = escape(&check.label);
-            let notes = check.notes.iter().map(|note| escape(note));
-            out.push(quote_spanned! {at=>
-                #[allow(non_camel_case_types)]
-                #[diagnostic::on_unimplemented(message = #message, label = #label #(, note = #notes)*)]
-                trait #name {}
-                impl #name for #fl_at::Flag<#fl_at::False> {}
-                fn #function<F: #name>(_: F) {}
-                let #local_at = #flag;
-                #function(#local_at);
-            });
+            let rule = Rule {
+                name: format!("{rule}_{i}"),
+                span: check.span,
+                message: &check.message,
+                label: &check.label,
+                notes: &check.notes,
+            };
+            out.push(self.rule(&rule, flag));
         }
         out
+    }
+
+    /// A rule rustc checks: a trait of this query alone, implemented only
+    /// for "no", whose message is the rule's, required of `flag`, which
+    /// says whether the rule's relations are to-many.
+    fn rule(&mut self, rule: &Rule<'_>, flag: TokenStream) -> TokenStream {
+        let fl = self.fl;
+        let local = self.local("rule");
+        let at = local.span().located_at(rule.span);
+        let name = format_ident!("__fanless_{}", rule.name, span = at);
+        let function = format_ident!("__fanless_check_{}", rule.name, span = at);
+        let (fl_at, local_at) = (fl.at(at), located(&local, rule.span));
+        let message = escape(rule.message);
+        let label = escape(rule.label);
+        let notes = rule.notes.iter().map(|note| escape(note));
+        quote_spanned! {at=>
+            #[allow(non_camel_case_types)]
+            #[diagnostic::on_unimplemented(message = #message, label = #label #(, note = #notes)*)]
+            trait #name {}
+            impl #name for #fl_at::Flag<#fl_at::False> {}
+            fn #function<F: #name>(_: F) {}
+            let #local_at = #flag;
+            #function(#local_at);
+        }
     }
 
     fn cond(&mut self, cond: &Cond, scope: Scope<'_>) -> TokenStream {
