@@ -13,7 +13,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
 use super::fanout::{self, Tree};
-use super::ir::{Agg, AggFn, CmpOp, Cond, Expr, Lit, Path, Query};
+use super::ir::{Agg, AggFn, CmpOp, Cond, Expr, Lit, Path, Query, Text};
 use crate::diag::Ctxt;
 use crate::private::{located, Private};
 
@@ -26,6 +26,7 @@ pub fn expand(query: &Query, cx: &mut Ctxt) -> TokenStream {
         locals: 0,
         tree: Tree::from_query(query),
         joined: Vec::new(),
+        walked: Vec::new(),
     };
     gen.query(query)
 }
@@ -43,6 +44,8 @@ struct Gen<'a> {
     tree: Option<Tree>,
     /// Per explicit join: its relation locals and its to-many flag local.
     joined: Vec<(Vec<Ident>, Ident)>,
+    /// Every column path walked, in order.
+    walked: Vec<Walked>,
 }
 
 /// Where a path starts: an alias of the query (0 is the `from` model), or
@@ -61,6 +64,31 @@ impl Scope<'_> {
         match self {
             Self::Alias(alias) => alias,
             Self::Filter(_) => 0,
+        }
+    }
+}
+
+/// A column path as walked: where it starts, its relation segments as
+/// written, and the locals they are bound to.
+struct Walked {
+    scope: ScopeKey,
+    relations: Vec<String>,
+    rels: Vec<Ident>,
+    path: Path,
+}
+
+/// Which scope a path starts from, to compare paths.
+#[derive(Clone, PartialEq, Eq)]
+enum ScopeKey {
+    Alias(usize),
+    Filter(String),
+}
+
+impl Scope<'_> {
+    fn key(self) -> ScopeKey {
+        match self {
+            Self::Alias(alias) => ScopeKey::Alias(alias),
+            Self::Filter(end) => ScopeKey::Filter(end.to_string()),
         }
     }
 }
@@ -362,6 +390,12 @@ impl Gen<'_> {
         let alias = scope.alias();
         let (hops, last) = path.segments.split_at(path.segments.len() - 1);
         let rels = self.hops(hops, scope, to_one);
+        self.walked.push(Walked {
+            scope: scope.key(),
+            relations: hops.iter().map(ToString::to_string).collect(),
+            rels: rels.clone(),
+            path: path.clone(),
+        });
         let last = &last[0];
         let columns = match rels.last() {
             Some(rel) => quote!(#fl::columns_of(&#rel)),
@@ -615,6 +649,93 @@ impl Gen<'_> {
         }
     }
 
+    // Two bare conditions of one `and` that read columns through one
+    // to-many path (`posts.published and posts.score < 1.0`) are each an
+    // `exists` of their own, so they may hold for different related rows:
+    // a reader may mean either. Where the shared path is to-many (rustc
+    // knows), the query must say which: `exists(posts where ... and ...)`,
+    // or two `exists`.
+    fn same_path_checks(
+        &mut self,
+        all: &[Cond],
+        walked: &[std::ops::Range<usize>],
+        scope: Scope<'_>,
+    ) -> Vec<TokenStream> {
+        let key = scope.key();
+        let bare = |cond: &Cond| {
+            !matches!(
+                cond,
+                Cond::Not(_) | Cond::And(_) | Cond::Or(_) | Cond::Truth(Expr::Agg(_))
+            )
+        };
+        let mut seen: Vec<Vec<String>> = Vec::new();
+        let mut found = Vec::new();
+        for (i, first) in all.iter().enumerate().filter(|(_, c)| bare(c)) {
+            for (j, second) in all.iter().enumerate().skip(i + 1).filter(|(_, c)| bare(c)) {
+                for a in walked[i].clone() {
+                    for b in walked[j].clone() {
+                        let (wa, wb) = (&self.walked[a], &self.walked[b]);
+                        if wa.scope != key || wb.scope != key {
+                            continue;
+                        }
+                        let shared = wa
+                            .relations
+                            .iter()
+                            .zip(&wb.relations)
+                            .take_while(|(x, y)| x == y)
+                            .count();
+                        let prefix = wa.relations[..shared].to_vec();
+                        if shared == 0 || seen.contains(&prefix) {
+                            continue;
+                        }
+                        seen.push(prefix);
+                        found.push((first, second, a, b, shared));
+                    }
+                }
+            }
+        }
+        let fl = self.fl;
+        let mut checks = Vec::new();
+        for (first, second, a, b, shared) in found {
+            let prefix = self.walked[a].relations[..shared].to_vec();
+            let flag = self.walked[a].rels[..shared].iter().rev().fold(
+                quote!(#fl::no()),
+                |rest, rel| quote!(#fl::edge(&#rel, #rest)),
+            );
+            let path = prefix.join(".");
+            let plain = Text { strip: &[] };
+            let inner = Text { strip: &prefix };
+            let (x, y) = (plain.cond(first), plain.cond(second));
+            let (x_in, y_in) = (inner.cond(first), inner.cond(second));
+            let notes = [
+                format!(
+                    "each condition over a to-many path is an `exists` of its own, so they may hold \
+                     for different rows of `{path}`"
+                ),
+                format!("for one row of `{path}` that meets both: `exists({path} where {x_in} and {y_in})`"),
+                format!(
+                    "for each on any row: `exists({path} where {x_in}) and exists({path} where {y_in})`"
+                ),
+            ];
+            let second_path = &self.walked[b].path;
+            let span = second_path.segments[0].span();
+            let rule = Rule {
+                name: format!("same_path_{}", checks.len() + self.locals),
+                span: second_path.segments[..shared]
+                    .last()
+                    .and_then(|last| span.join(last.span()))
+                    .unwrap_or(span),
+                message: &format!(
+                    "`{x}` and `{y}` both read the to-many path `{path}`: one row of it, or any two?"
+                ),
+                label: &format!("a second condition over `{path}`"),
+                notes: &notes,
+            };
+            checks.push(self.rule(&rule, flag));
+        }
+        checks
+    }
+
     fn cond(&mut self, cond: &Cond, scope: Scope<'_>) -> TokenStream {
         let fl = self.fl;
         match cond {
@@ -681,6 +802,18 @@ impl Gen<'_> {
             Cond::Not(inner) => {
                 let inner = self.cond(inner, scope);
                 quote!(#fl::Cond::Not(::std::boxed::Box::new(#inner)))
+            }
+            Cond::And(all) if self.tree.is_none() => {
+                let mut walked = Vec::new();
+                let mut plans = Vec::new();
+                for cond in all {
+                    let start = self.walked.len();
+                    plans.push(self.cond(cond, scope));
+                    walked.push(start..self.walked.len());
+                }
+                let checks = self.same_path_checks(all, &walked, scope);
+                self.lets.extend(checks);
+                quote!(#fl::Cond::And(::std::vec![#(#plans),*]))
             }
             Cond::And(conds) | Cond::Or(conds) => {
                 let conds: Vec<TokenStream> =

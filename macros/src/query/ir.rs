@@ -188,3 +188,113 @@ pub enum CmpOp {
     Gt,
     Ge,
 }
+
+impl std::fmt::Display for CmpOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Eq => "=",
+            Self::Ne => "!=",
+            Self::Lt => "<",
+            Self::Le => "<=",
+            Self::Gt => ">",
+            Self::Ge => ">=",
+        })
+    }
+}
+
+/// Writes queries back as a user would, for messages: paths that start
+/// with `strip` (relation segments) are written without it.
+pub struct Text<'a> {
+    pub strip: &'a [String],
+}
+
+impl Text<'_> {
+    pub fn path(&self, path: &Path) -> String {
+        let segments: Vec<String> = path.segments.iter().map(ToString::to_string).collect();
+        let rest = match segments.strip_prefix(self.strip) {
+            Some(rest) if !self.strip.is_empty() && !rest.is_empty() => rest,
+            _ => &segments,
+        };
+        rest.join(".")
+    }
+
+    pub fn expr(&self, expr: &Expr) -> String {
+        match expr {
+            Expr::Path(path) => self.path(path),
+            Expr::Agg(agg) => {
+                let distinct = if agg.distinct.is_some() {
+                    "distinct "
+                } else {
+                    ""
+                };
+                // An aggregate's own paths start where its path ends.
+                let inner = Text { strip: &[] };
+                let filter = agg
+                    .filter
+                    .as_ref()
+                    .map(|cond| format!(" where {}", inner.cond(cond)))
+                    .unwrap_or_default();
+                format!("{}({distinct}{}{filter})", agg.name, self.path(&agg.path))
+            }
+            Expr::Param(param) => format!("{{{}}}", quote::quote!(#param)),
+            Expr::Lit(lit) => match lit {
+                Lit::Int { lit, negative } => format!("{}{lit}", if *negative { "-" } else { "" }),
+                Lit::Float { lit, negative } => {
+                    format!("{}{lit}", if *negative { "-" } else { "" })
+                }
+                Lit::Str(lit) => format!("{:?}", lit.value()),
+                Lit::Bool(lit) => lit.value.to_string(),
+            },
+        }
+    }
+
+    pub fn cond(&self, cond: &Cond) -> String {
+        let not = |negated: bool| if negated { "not " } else { "" };
+        match cond {
+            Cond::Cmp(a, op, b) => format!("{} {op} {}", self.expr(a), self.expr(b)),
+            Cond::Null { expr, negated } => {
+                format!("{} is {}null", self.expr(expr), not(*negated))
+            }
+            Cond::In {
+                expr,
+                list,
+                negated,
+            } => {
+                let list: Vec<String> = list.iter().map(|e| self.expr(e)).collect();
+                format!(
+                    "{} {}in ({})",
+                    self.expr(expr),
+                    not(*negated),
+                    list.join(", ")
+                )
+            }
+            Cond::Like {
+                expr,
+                pattern,
+                negated,
+            } => format!(
+                "{} {}like {}",
+                self.expr(expr),
+                not(*negated),
+                self.expr(pattern)
+            ),
+            Cond::Not(inner) => format!("not {}", self.nested(inner)),
+            Cond::And(conds) => self.list(conds, " and "),
+            Cond::Or(conds) => self.list(conds, " or "),
+            Cond::Truth(expr) => self.expr(expr),
+        }
+    }
+
+    fn list(&self, conds: &[Cond], joiner: &str) -> String {
+        let conds: Vec<String> = conds.iter().map(|c| self.nested(c)).collect();
+        conds.join(joiner)
+    }
+
+    /// A condition inside another, in parentheses when it is a list.
+    fn nested(&self, cond: &Cond) -> String {
+        match cond {
+            Cond::And(_) | Cond::Or(_) => format!("({})", self.cond(cond)),
+            _ => self.cond(cond),
+        }
+    }
+}

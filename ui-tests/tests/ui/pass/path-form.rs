@@ -55,6 +55,12 @@ fn main() {
     }
     let _: Option<Product> = row_of(&all);
     let _: Option<Summary> = row_of(&summaries);
+
+    // Conditions over one to-one path, or over to-many paths that part
+    // after a to-one hop, or inside one `exists`, are not ambiguous.
+    let _ = query!(from Employee where department.name = "a" and department.id > 2);
+    let _ = query!(from Store where exists(products where discontinued and price < 1.0));
+    let _ = query!(from Store where products.price > 1.0 or products.discontinued);
 }
 
 /// The row type of a query, for type checks only.
