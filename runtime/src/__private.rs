@@ -360,6 +360,23 @@ where
     }
 }
 
+/// The type a foreign key must have: its target's primary key, or an
+/// `Option` of it for a nullable relation.
+#[diagnostic::on_unimplemented(
+    message = "this foreign key is `{Self}`, but its target's primary key makes it `{K}`",
+    label = "expected `{K}`",
+    note = "a foreign key has the type of its target's primary key, in an `Option` when the relation is nullable"
+)]
+pub trait KeyOf<K> {}
+
+impl<K> KeyOf<K> for K {}
+
+/// Checks that a non-null foreign key `F` holds `T`'s primary key.
+pub const fn foreign_key<F: KeyOf<T::Key>, T: Model>() {}
+
+/// Checks that a nullable foreign key `F` holds `T`'s primary key.
+pub const fn nullable_foreign_key<F: KeyOf<Option<T::Key>>, T: Model>() {}
+
 /// A `limit` or `offset` parameter: an `i64` that fails to bind, and so
 /// the query returns `Err`, when it is negative.
 #[derive(Debug, Clone, Copy)]

@@ -32,6 +32,9 @@ pub trait Model: Sized + 'static {
     type BelongsTo: 'static;
     #[doc(hidden)]
     const BELONGS_TO: Self::BelongsTo;
+    /// The type of the primary key, which foreign keys to this model hold.
+    #[doc(hidden)]
+    type Key;
     /// Table name, column names and primary key.
     const META: &'static ModelMeta;
     /// The foreign keys of the `belongs_to` fields.

@@ -60,6 +60,27 @@ pub fn expand(model: &Model) -> TokenStream {
         })
         .collect();
     let belongs_to_names: Vec<&Ident> = model.belongs_to.iter().map(|rel| &rel.name).collect();
+    // Each foreign key's type, checked against its target's key, on the
+    // field's type.
+    let key_checks = model.belongs_to.iter().map(|rel| {
+        let ty = &model.columns[rel.column].ty;
+        let target = &rel.target;
+        let span = syn::spanned::Spanned::span(ty);
+        let fl = fl.at(span);
+        let check = if rel.nullable {
+            quote_spanned!(span=> #fl::nullable_foreign_key::<#ty, #target>())
+        } else {
+            quote_spanned!(span=> #fl::foreign_key::<#ty, #target>())
+        };
+        quote!(const _: () = #check;)
+    });
+    let key = match model.primary_keys.first() {
+        Some(&index) => {
+            let ty = &model.columns[index].ty;
+            quote!(#ty)
+        }
+        None => quote!(()),
+    };
 
     let mut inverse_fields = Vec::new();
     let mut inverse_values = Vec::new();
@@ -134,7 +155,10 @@ pub fn expand(model: &Model) -> TokenStream {
                 primary_key: #primary_key,
             };
             const FOREIGN_KEYS: &'static [::fanless::ForeignKey] = &[#(#foreign_keys),*];
+            type Key = #key;
         }
+
+        #(#key_checks)*
 
         // Checked only where `create_table` is called, so that columns of
         // types without an SQL type still work in queries.
