@@ -1,6 +1,6 @@
 //! The path generated code reaches the runtime through.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::Ident;
 
@@ -28,4 +28,28 @@ impl Private {
 /// token.
 pub fn located(local: &Ident, span: Span) -> Ident {
     Ident::new(&local.to_string(), local.span().located_at(span))
+}
+
+/// `tokens` (an expression of the expansion) with every token located at
+/// `span`: it still resolves as before, but an error about it points at
+/// the user's token. It needs no `let` of its own: each `let` of an
+/// expansion is one more scope nested in the debug info, and thousands of
+/// them overflow LLVM's stack.
+pub fn located_tokens(tokens: &TokenStream, span: Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => {
+                let mut located =
+                    Group::new(group.delimiter(), located_tokens(&group.stream(), span));
+                located.set_span(group.span().located_at(span));
+                TokenTree::Group(located)
+            }
+            mut token => {
+                token.set_span(token.span().located_at(span));
+                token
+            }
+        })
+        .collect()
 }

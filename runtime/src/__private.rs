@@ -281,7 +281,10 @@ pub fn avg<C: NumericColumn>(_: C) -> Witness<Option<f64>> {
 }
 
 /// `min(path.column)` and `max(path.column)` are `Option` of the column's type.
-pub fn min_max<M, T: Scalar>(_: &Column<M, T>) -> Witness<Option<T::NonNull>> {
+pub fn min_max<M, T: Scalar>(_: &Column<M, T>) -> Witness<Option<T::NonNull>>
+where
+    T::NonNull: Ordered,
+{
     Witness::new()
 }
 
@@ -441,3 +444,103 @@ where
         self.0.encode_by_ref(buf)
     }
 }
+
+/// What an integer literal may meet.
+#[diagnostic::on_unimplemented(
+    message = "an integer cannot stand for a value of type `{Self}`",
+    label = "expected a value of type `{Self}`",
+    note = "integer literals meet integer and floating point values; bind other values as `{{parameters}}`"
+)]
+pub trait IntLiteral {}
+
+/// What a floating point literal may meet.
+#[diagnostic::on_unimplemented(
+    message = "a floating point number cannot stand for a value of type `{Self}`",
+    label = "expected a value of type `{Self}`",
+    note = "floating point literals meet `f32` and `f64` values; an integer one takes an integer literal"
+)]
+pub trait FloatLiteral {}
+
+/// What `true` and `false` may meet.
+#[diagnostic::on_unimplemented(
+    message = "`true` and `false` cannot stand for a value of type `{Self}`",
+    label = "expected a value of type `{Self}`",
+    note = "boolean literals meet `bool` values"
+)]
+pub trait BoolLiteral {}
+
+macro_rules! literal_types {
+    ($trait:ident: $($t:ty),*) => {
+        $(impl $trait for $t {})*
+        impl<T: $trait> $trait for Option<T> {}
+    };
+}
+
+literal_types!(IntLiteral: i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+literal_types!(FloatLiteral: f32, f64);
+literal_types!(BoolLiteral: bool);
+
+/// Checks that an integer literal may meet a value of type `T`.
+pub fn int_literal<T: IntLiteral>(_: &Witness<T>) {}
+
+/// Checks that a floating point literal may meet a value of type `T`.
+pub fn float_literal<T: FloatLiteral>(_: &Witness<T>) {}
+
+/// Checks that `true` or `false` may meet a value of type `T`.
+pub fn bool_literal<T: BoolLiteral>(_: &Witness<T>) {}
+
+/// Two values of one type, `Option` aside.
+#[diagnostic::on_unimplemented(
+    message = "cannot compare a value of type `{B}` with one of type `{Self}`",
+    label = "this is `{Self}`",
+    note = "both sides of a comparison have one type, `Option` aside"
+)]
+pub trait SameType<B> {}
+
+impl<T> SameType<T> for T {}
+
+/// Checks that two values that meet have one type.
+pub fn same_type<A: Scalar, B: Scalar>(_: &Witness<A>, _: &Witness<B>)
+where
+    B::NonNull: SameType<A::NonNull>,
+{
+}
+
+/// Text, as `like` matches.
+#[diagnostic::on_unimplemented(
+    message = "`like` matches text, and this is `{Self}`",
+    label = "not text",
+    note = "compare other values with `=`, `<`, `in`..."
+)]
+pub trait Text {}
+
+impl Text for String {}
+impl Text for Option<String> {}
+
+/// Checks that `like` reads text.
+pub fn text<T: Text>(_: &Witness<T>) {}
+
+/// A value that is a condition on its own.
+#[diagnostic::on_unimplemented(
+    message = "a condition is a `bool`, and this is `{Self}`",
+    label = "not a boolean",
+    note = "compare it, such as `count(...) > 0`, or test for related rows with `exists(...)`"
+)]
+pub trait Truth {}
+
+impl Truth for bool {}
+impl Truth for Option<bool> {}
+
+/// Checks that a value used as a condition is a boolean.
+pub fn truth<T: Truth>(_: &Witness<T>) {}
+
+/// A column type with an order every database knows: what `min` and `max`
+/// accept.
+#[diagnostic::on_unimplemented(
+    message = "`min` and `max` need a number or text, and this column is `{Self}`",
+    label = "no order for `min` and `max`",
+    note = "test booleans with `exists(path where column)`, count them with `count(path where column)`"
+)]
+pub trait Ordered {}
+
+literal_types!(Ordered: i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, String);

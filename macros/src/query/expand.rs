@@ -15,7 +15,7 @@ use syn::Ident;
 use super::fanout::{self, Tree};
 use super::ir::{Agg, AggFn, CmpOp, Cond, Expr, Lit, Path, Query, Text};
 use crate::diag::Ctxt;
-use crate::private::{located, Private};
+use crate::private::{located, located_tokens, Private};
 
 pub fn expand(query: &Query, cx: &mut Ctxt) -> TokenStream {
     let mut gen = Gen {
@@ -35,7 +35,7 @@ struct Gen<'a> {
     fl: Private,
     cx: &'a mut Ctxt,
     /// `let` statements binding each path's typed values.
-    lets: Vec<TokenStream>,
+    lets: Vec<Stmt>,
     /// Parameters in the order they are rendered; a slot is reserved when a
     /// parameter is met and filled once the value it meets is typed.
     args: Vec<TokenStream>,
@@ -65,6 +65,68 @@ impl Scope<'_> {
             Self::Alias(alias) => alias,
             Self::Filter(_) => 0,
         }
+    }
+}
+
+/// A statement of the expansion, before the plan: a local bound, or a
+/// check that binds nothing.
+enum Stmt {
+    Let(Ident, TokenStream),
+    Check(TokenStream),
+}
+
+/// The statements, so that they nest as few scopes as they can: each
+/// `let` is a scope nested in the previous one in the debug info, and
+/// thousands overflow LLVM's stack (a query of 4,000 conditions did). So
+/// past 16 statements, runs of 16 are computed in a closure of their own
+/// (its temporaries in its own stack frame), whose locals one `let` then
+/// binds together.
+fn chunked(stmts: &[Stmt]) -> TokenStream {
+    const RUN: usize = 16;
+    let plain = |stmt: &Stmt| match stmt {
+        Stmt::Let(name, value) => quote!(let #name = #value;),
+        Stmt::Check(check) => check.clone(),
+    };
+    if stmts.len() <= RUN {
+        return stmts.iter().map(plain).collect();
+    }
+    let mut out = TokenStream::new();
+    for run in stmts.chunks(RUN) {
+        let names: Vec<&Ident> = run
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::Let(name, _) => Some(name),
+                Stmt::Check(_) => None,
+            })
+            .collect();
+        let body = run.iter().map(plain);
+        out.extend(quote! {
+            #[allow(unused_parens, clippy::redundant_closure_call)]
+            let (#(#names),*) = (|| { #(#body)* (#(#names),*) })();
+        });
+    }
+    out
+}
+
+/// `vec![items...]`, built by a tree of closures of at most 16 items each
+/// when longer: in a debug build every temporary of a function has a
+/// stack slot of its own, so a plan of thousands of conditions built in
+/// one function would overflow a thread's stack.
+fn vec_of(items: Vec<TokenStream>) -> TokenStream {
+    const WIDTH: usize = 16;
+    if items.len() <= WIDTH {
+        return quote!(::std::vec![#(#items),*]);
+    }
+    let size = items.len().div_ceil(WIDTH);
+    let parts = items
+        .chunks(size.max(WIDTH))
+        .map(|chunk| vec_of(chunk.to_vec()));
+    quote! {
+        (move || {
+            let mut all = ::std::vec::Vec::new();
+            #(all.extend((move || #parts)());)*
+            all
+        })()
     }
 }
 
@@ -111,6 +173,33 @@ struct Value {
     /// The argument slot, the argument and its span, for a parameter
     /// still waiting for its type.
     slot: Option<(usize, TokenStream, Span)>,
+    /// What kind of literal the value is, if it is one (a string literal
+    /// is a parameter).
+    literal: Option<LitKind>,
+    /// Where the user wrote it.
+    span: Span,
+}
+
+/// The literals that are written into the SQL.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LitKind {
+    Int,
+    Float,
+    Bool,
+}
+
+impl Value {
+    /// The type a parameter meeting this value must fit: the value's own,
+    /// or a literal's.
+    fn typed(&self, fl: Private) -> Option<TokenStream> {
+        self.witness.clone().or_else(|| {
+            self.literal.map(|kind| match kind {
+                LitKind::Int => quote!(#fl::Witness::<i64>::new()),
+                LitKind::Float => quote!(#fl::Witness::<f64>::new()),
+                LitKind::Bool => quote!(#fl::Witness::<bool>::new()),
+            })
+        })
+    }
 }
 
 /// A `select` item, resolved.
@@ -193,7 +282,7 @@ impl Gen<'_> {
         let limit = query.limit.as_ref().map(|value| self.count_value(value));
         let offset = query.offset.as_ref().map(|value| self.count_value(value));
 
-        let lets = &self.lets;
+        let lets = chunked(&self.lets);
         let args = args_tree(
             self.args
                 .iter()
@@ -230,7 +319,7 @@ impl Gen<'_> {
 
         quote! {{
             type __FanlessRoot = #from;
-            #(#lets)*
+            #lets
             #(#checks)*
             #row
             static __FANLESS_SQL: #fl::SqlCache = #fl::SqlCache::new();
@@ -321,7 +410,7 @@ impl Gen<'_> {
             // Rejected by the checks.
             Expr::Param(_) | Expr::Lit(_) => return None,
         };
-        self.lets.push(quote!(let #witness = #witness_value;));
+        self.bind(&witness, witness_value);
         Some(Field {
             name,
             plan,
@@ -403,8 +492,10 @@ impl Gen<'_> {
         };
         let column = self.local("c");
         let fla = fl.at(last.span());
-        self.lets
-            .push(quote_spanned!(last.span()=> let #column = #fla::column(&(#columns).#last);));
+        self.bind(
+            &column,
+            quote_spanned!(last.span()=> #fla::column(&(#columns).#last)),
+        );
         // Through a nullable relation or a `left join` the column may be
         // `NULL` even where its own type is not an `Option`.
         let mut witness = quote!(#fl::witness(&#column));
@@ -437,7 +528,7 @@ impl Gen<'_> {
             } else {
                 quote_spanned!(segment.span()=> #fl::relation(&(#base).#segment))
             };
-            self.lets.push(quote!(let #rel = #value;));
+            self.bind(&rel, value);
             base = quote!(#fl::relations_of(&#rel));
             rels.push(rel);
         }
@@ -481,7 +572,7 @@ impl Gen<'_> {
                 quote_spanned!(span=> #fl::column(&(#columns).#last))
             }
         };
-        self.lets.push(quote!(let #end = #end_value;));
+        self.bind(&end, end_value);
         let (func, witness) = match agg.func {
             AggFn::Count => (quote!(Count), quote!(#fl::count())),
             AggFn::Exists => (quote!(Exists), quote!(#fl::exists())),
@@ -532,8 +623,10 @@ impl Gen<'_> {
         let column = self.local("c");
         let span = last.span();
         let fla = fl.at(span);
-        self.lets
-            .push(quote_spanned!(span=> let #column = #fla::column(&(#columns).#last);));
+        self.bind(
+            &column,
+            quote_spanned!(span=> #fla::column(&(#columns).#last)),
+        );
         let at = column.span().located_at(span);
         let (fl_at, column_at) = (fl.at(at), located(&column, span));
         let (func, witness) = match agg.func {
@@ -578,7 +671,7 @@ impl Gen<'_> {
                 quote!(#fl::no()),
                 |rest, rel| quote!(#fl::edge(&#rel, #rest)),
             );
-            self.lets.push(quote!(let #flag = #many;));
+            self.bind(&flag, many);
             let left = join.left;
             plans.push(quote! {
                 #fl::Join { parent: #parent, hops: ::std::vec![#(#rels.meta()),*], left: #left }
@@ -623,6 +716,11 @@ impl Gen<'_> {
             out.push(self.rule(&rule, flag));
         }
         out
+    }
+
+    /// Binds `name` to `value`.
+    fn bind(&mut self, name: &Ident, value: TokenStream) {
+        self.lets.push(Stmt::Let(name.clone(), value));
     }
 
     /// A rule rustc checks: a trait of this query alone, implemented only
@@ -750,8 +848,7 @@ impl Gen<'_> {
                     CmpOp::Gt => quote!(Gt),
                     CmpOp::Ge => quote!(Ge),
                 };
-                self.settle(&a, b.witness.as_ref());
-                self.settle(&b, a.witness.as_ref());
+                self.meet(&a, &b);
                 let nullable = nullable([&a, &b]);
                 let (a, b) = (a.plan, b.plan);
                 quote! {
@@ -771,17 +868,19 @@ impl Gen<'_> {
             } => {
                 let expr = self.value(expr, scope);
                 let list: Vec<Value> = list.iter().map(|e| self.value(e, scope)).collect();
-                self.settle(&expr, list.iter().find_map(|v| v.witness.as_ref()));
+                let typed = list.iter().find_map(|v| v.typed(fl));
+                self.settle(&expr, typed.as_ref());
                 for value in &list {
-                    self.settle(value, expr.witness.as_ref());
+                    self.settle(value, expr.typed(fl).as_ref());
+                    self.check_types(&expr, value);
                 }
                 let nullable = nullable(std::iter::once(&expr).chain(&list));
                 let expr = expr.plan;
-                let list = list.iter().map(|v| &v.plan);
+                let list = vec_of(list.into_iter().map(|v| v.plan).collect());
                 quote! {
                     #fl::Cond::In {
                         expr: #expr,
-                        list: ::std::vec![#(#list),*],
+                        list: #list,
                         negated: #negated,
                         nullable: #nullable,
                     }
@@ -794,8 +893,19 @@ impl Gen<'_> {
             } => {
                 let expr = self.value(expr, scope);
                 let pattern = self.value(pattern, scope);
-                self.settle(&expr, pattern.witness.as_ref());
-                self.settle(&pattern, expr.witness.as_ref());
+                let text = quote!(#fl::Witness::<::std::string::String>::new());
+                self.settle(&expr, Some(&text));
+                self.settle(&pattern, Some(&text));
+                for value in [&expr, &pattern] {
+                    match (&value.witness, value.literal) {
+                        (Some(typed), _) => self.typed_check(value.span, quote!(text), &[], typed),
+                        (None, Some(_)) => self.cx.error(
+                            value.span,
+                            "`like` matches text: write the pattern as a string, such as `\"5%\"`",
+                        ),
+                        (None, None) => {}
+                    }
+                }
                 let (expr, pattern) = (expr.plan, pattern.plan);
                 quote!(#fl::Cond::Like { expr: #expr, pattern: #pattern, negated: #negated })
             }
@@ -812,8 +922,9 @@ impl Gen<'_> {
                     walked.push(start..self.walked.len());
                 }
                 let checks = self.same_path_checks(all, &walked, scope);
-                self.lets.extend(checks);
-                quote!(#fl::Cond::And(::std::vec![#(#plans),*]))
+                self.lets.extend(checks.into_iter().map(Stmt::Check));
+                let plans = vec_of(plans);
+                quote!(#fl::Cond::And(#plans))
             }
             Cond::And(conds) | Cond::Or(conds) => {
                 let conds: Vec<TokenStream> =
@@ -823,20 +934,29 @@ impl Gen<'_> {
                 } else {
                     quote!(Or)
                 };
-                quote!(#fl::Cond::#variant(::std::vec![#(#conds),*]))
+                let conds = vec_of(conds);
+                quote!(#fl::Cond::#variant(#conds))
             }
             Cond::Truth(Expr::Path(path)) => {
                 let (plan, _, column) = self.column_local(path, scope, false);
                 let at = column.span().located_at(path.span());
                 let (fl_at, column) = (fl.at(at), located(&column, at));
                 self.lets
-                    .push(quote_spanned!(at=> #fl_at::boolean(#column);));
+                    .push(Stmt::Check(quote_spanned!(at=> #fl_at::boolean(#column);)));
                 quote!(#fl::Cond::Truth(#plan))
             }
             Cond::Truth(expr) => {
                 let value = self.value(expr, scope);
                 let bool_witness = quote!(#fl::Witness::<bool>::new());
                 self.settle(&value, Some(&bool_witness));
+                match (&value.witness, value.literal) {
+                    (Some(typed), _) => self.typed_check(value.span, quote!(truth), &[], typed),
+                    (None, Some(LitKind::Bool) | None) => {}
+                    (None, Some(_)) => self.cx.error(
+                        value.span,
+                        "a condition is a boolean: compare this number, such as `x = 1`",
+                    ),
+                }
                 let plan = value.plan;
                 quote!(#fl::Cond::Truth(#plan))
             }
@@ -852,18 +972,89 @@ impl Gen<'_> {
             Expr::Param(param) => return self.param(quote!(#param), param_span(param)),
             Expr::Lit(Lit::Str(lit)) => return self.param(quote!(#lit), lit.span()),
             Expr::Lit(lit) => {
+                let kind = match lit {
+                    Lit::Int { .. } => LitKind::Int,
+                    Lit::Float { .. } => LitKind::Float,
+                    Lit::Bool(_) | Lit::Str(_) => LitKind::Bool,
+                };
                 return Value {
                     plan: self.literal(lit),
                     witness: None,
                     slot: None,
-                }
+                    literal: Some(kind),
+                    span: lit.span(),
+                };
             }
         };
         Value {
             plan,
             witness: Some(witness),
             slot: None,
+            literal: None,
+            span: expr.span(),
         }
+    }
+
+    /// Fits each of two values that meet to the other: a parameter takes
+    /// the other's type, a literal must suit it, and two typed values
+    /// must have one type.
+    fn meet(&mut self, a: &Value, b: &Value) {
+        let fl = self.fl;
+        self.settle(a, b.typed(fl).as_ref());
+        self.settle(b, a.typed(fl).as_ref());
+        self.check_types(a, b);
+    }
+
+    /// The type checks of [`Self::meet`], without fitting parameters.
+    fn check_types(&mut self, a: &Value, b: &Value) {
+        match (&a.witness, &b.witness, a.literal, b.literal) {
+            (Some(first), Some(typed), ..) => {
+                let first = first.clone();
+                self.typed_check(b.span, quote!(same_type), &[first], typed);
+            }
+            (Some(typed), None, _, Some(kind)) => self.literal_check(kind, b.span, typed),
+            (None, Some(typed), Some(kind), _) => self.literal_check(kind, a.span, typed),
+            (None, None, Some(x), Some(y)) if (x == LitKind::Bool) != (y == LitKind::Bool) => {
+                self.cx.error(
+                    b.span,
+                    "a boolean and a number cannot meet: compare values of one type",
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn literal_check(&mut self, kind: LitKind, span: Span, typed: &TokenStream) {
+        let check = match kind {
+            LitKind::Int => quote!(int_literal),
+            LitKind::Float => quote!(float_literal),
+            LitKind::Bool => quote!(bool_literal),
+        };
+        self.typed_check(span, check, &[], typed);
+    }
+
+    /// `check(&before..., &typed)`, reported at `span`: each argument is
+    /// bound to a local located there, in a block of its own (so that the
+    /// locals nest no scope around the rest).
+    fn typed_check(
+        &mut self,
+        span: Span,
+        check: TokenStream,
+        before: &[TokenStream],
+        typed: &TokenStream,
+    ) {
+        let values: Vec<&TokenStream> = before.iter().chain(std::iter::once(typed)).collect();
+        let locals: Vec<Ident> = values.iter().map(|_| self.local("w")).collect();
+        // Every token of the call in the locals' syntax context, at the
+        // user's token, so that rustc reports the error there.
+        let at = locals[0].span().located_at(span);
+        let (fla, check) = (self.fl.at(at), located_tokens(&check, at));
+        let args = locals.iter().map(|local| located(local, span));
+        let call = quote_spanned!(at=> #fla::#check(#(&#args),*););
+        self.lets.push(Stmt::Check(quote! {{
+            #(let #locals = #values;)*
+            #call
+        }}));
     }
 
     fn param(&mut self, value: TokenStream, span: Span) -> Value {
@@ -874,6 +1065,8 @@ impl Gen<'_> {
             plan: quote!(#fl::Expr::Param(#index)),
             witness: None,
             slot: Some((self.args.len() - 1, value, span)),
+            literal: None,
+            span,
         }
     }
 
@@ -883,9 +1076,7 @@ impl Gen<'_> {
         let fl = self.fl;
         if let (Some((slot, arg, span)), Some(partner)) = (&value.slot, partner) {
             let span = *span;
-            let witness = self.local("p");
-            self.lets.push(quote!(let #witness = #partner;));
-            let (fla, witness) = (fl.at(span), located(&witness, span));
+            let (fla, witness) = (fl.at(span), located_tokens(partner, span));
             self.args[*slot] = quote_spanned!(span=> #fla::fit(&#witness, #arg));
         }
     }
