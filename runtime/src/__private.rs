@@ -8,6 +8,7 @@ use sqlx::{ColumnIndex, Decode, Row, Type};
 pub use crate::exec::{Arg, Args, FromRow, Query, SqlCache};
 pub use crate::model::{
     Card, Column, Many, Model, Numeric, One, Optional, Relation, RelationMeta, Scalar, ToOne,
+    Unique,
 };
 pub use crate::plan::{
     Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan,

@@ -26,7 +26,7 @@ pub use exec::{Dialect, Query};
 pub use fanless_macros::{query, query_as, Model};
 pub use model::{
     Card, Column, Many, Model, ModelMeta, Numeric, One, Optional, Relation, RelationMeta, Scalar,
-    ToOne,
+    ToOne, Unique, UniqueKey,
 };
 pub use schema::{missing_indexes, ForeignKey, MissingIndex, SqlType};
 pub use sqlx;

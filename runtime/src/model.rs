@@ -179,7 +179,10 @@ impl<S, T> Relation<S, T, Many> {
 impl<S, T> Relation<S, T, Optional> {
     // #[model(has_one(name = Target))]: the reverse of a unique belongs_to
     #[doc(hidden)]
-    pub const fn has_one<C: ToOne>(name: &'static str, inverse: &Relation<T, S, C>) -> Self {
+    pub const fn has_one<C: ToOne + UniqueKey>(
+        name: &'static str,
+        inverse: &Relation<T, S, C>,
+    ) -> Self {
         Self {
             meta: inverse.meta.reversed(name, false),
             marker: PhantomData,
@@ -249,6 +252,27 @@ pub enum Optional {}
 #[derive(Debug, Clone, Copy)]
 pub enum Many {}
 
+/// The cardinality of a `belongs_to(..., unique)`: `C` ([`One`] or
+/// [`Optional`]), and no two rows hold one key, so that the inverse may be
+/// a `has_one`.
+pub struct Unique<C>(PhantomData<fn() -> C>);
+
+impl<C> fmt::Debug for Unique<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Unique")
+    }
+}
+
+/// A foreign key declared `unique`, which a `has_one` goes through.
+#[diagnostic::on_unimplemented(
+    message = "a `has_one` goes through a unique foreign key",
+    label = "the `belongs_to` this goes through is not `unique`",
+    note = "declare it on the other model: `#[model(belongs_to(Target, unique))]`, which `create_table` makes a unique index"
+)]
+pub trait UniqueKey: Card {}
+
+impl<C: ToOne> UniqueKey for Unique<C> {}
+
 /// The cardinalities that lead to at most one row: [`One`] and [`Optional`].
 #[diagnostic::on_unimplemented(
     message = "this path goes through a to-many relation, so it has many values per row",
@@ -259,6 +283,7 @@ pub trait ToOne: Card {}
 
 impl ToOne for One {}
 impl ToOne for Optional {}
+impl<C: ToOne> ToOne for Unique<C> {}
 
 /// A cardinality: [`One`], [`Optional`] or [`Many`].
 pub trait Card: sealed::Sealed {
@@ -286,11 +311,17 @@ impl Card for Many {
     type Many = crate::__private::True;
 }
 
+impl<C: ToOne> Card for Unique<C> {
+    type Through<T: Scalar> = C::Through<T>;
+    type Many = C::Many;
+}
+
 mod sealed {
     pub trait Sealed {}
     impl Sealed for super::One {}
     impl Sealed for super::Optional {}
     impl Sealed for super::Many {}
+    impl<C> Sealed for super::Unique<C> {}
 }
 
 /// A column type, and its form without `NULL`.

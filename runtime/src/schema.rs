@@ -26,6 +26,8 @@ pub struct ForeignKey {
     /// Whether the model says the column is indexed (`indexed = false`
     /// says it is not).
     pub indexed: bool,
+    /// Whether no two rows hold one key (`unique`): its index is unique.
+    pub unique: bool,
 }
 
 /// A column's SQL type in database `DB`, for [`Model::create_table`].
@@ -106,12 +108,22 @@ pub struct MissingIndex {
     pub column: &'static str,
     /// The relation that joins on it.
     pub relation: &'static str,
+    /// Whether the missing index is the unique one of a `unique` key.
+    pub unique: bool,
     /// The statement that creates the index.
     pub create: String,
 }
 
 impl fmt::Display for MissingIndex {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.unique {
+            return write!(
+                f,
+                "`{}.{}` has no unique index, but relation `{}` is declared `unique` for a \
+                 `has_one`: without it, nothing keeps two rows from holding one key; create it: {}",
+                self.table, self.column, self.relation, self.create
+            );
+        }
         write!(
             f,
             "`{}.{}` has no index, but relation `{}` and its inverse join on it, \
@@ -142,20 +154,29 @@ where
     DB: Dialect,
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     for<'r> String: Decode<'r, DB> + Type<DB>,
+    for<'r> bool: Decode<'r, DB> + Type<DB>,
     for<'q> &'q str: Encode<'q, DB> + Type<DB>,
     usize: ColumnIndex<DB::Row>,
 {
-    let indexed: Vec<String> = sqlx::query_scalar(sql::leading_index_columns(DB::KIND))
+    let indexed: Vec<(String, bool)> = sqlx::query_as(sql::leading_index_columns(DB::KIND))
         .bind(M::META.table)
         .fetch_all(executor)
         .await?;
+    // A unique key needs a unique index on it alone; another key, any
+    // index it leads.
+    let has_index = |key: &ForeignKey| {
+        indexed
+            .iter()
+            .any(|(column, unique)| column == key.column && (*unique || !key.unique))
+    };
     Ok(M::FOREIGN_KEYS
         .iter()
-        .filter(|key| key.indexed && !indexed.iter().any(|column| column == key.column))
+        .filter(|key| (key.indexed || key.unique) && !has_index(key))
         .map(|key| MissingIndex {
             table: M::META.table,
             column: key.column,
             relation: key.relation,
+            unique: key.unique,
             create: sql::create_index(M::META, key, DB::KIND),
         })
         .collect())

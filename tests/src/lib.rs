@@ -80,7 +80,7 @@ pub struct Product {
 pub struct Badge {
     #[model(primary_key)]
     pub id: i64,
-    #[model(belongs_to(Employee))]
+    #[model(belongs_to(Employee, unique))]
     pub employee_id: i64,
     pub code: String,
 }

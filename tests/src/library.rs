@@ -102,7 +102,7 @@ pub struct BookAuthor {
 pub struct Profile {
     #[model(primary_key)]
     pub id: i64,
-    #[model(belongs_to(Author))]
+    #[model(belongs_to(Author, unique))]
     pub author_id: i64,
     pub bio: String,
 }
@@ -200,6 +200,9 @@ impl Optionality for Optional {
 }
 impl Optionality for Many {
     const OPTIONAL: bool = false;
+}
+impl<C: Optionality> Optionality for fanless::Unique<C> {
+    const OPTIONAL: bool = C::OPTIONAL;
 }
 
 fn col<M, T: KindOf>(column: Column<M, T>) -> ColumnInfo {
@@ -396,10 +399,27 @@ pub async fn setup(test: &str, seed: u64) -> (Vec<Db>, Dataset) {
     let dbs = connect(test).await;
     let data = crate::generate::dataset(seed);
     for db in &dbs {
-        for statement in schema(db) {
-            execute(db, &statement).await;
-        }
+        create(db).await;
         insert(db, &data).await;
     }
     (dbs, data)
+}
+
+/// Creates the tables, then swaps the unique index of `Profile`'s key for
+/// a plain one, so that the data may break the `has_one`'s promise as a
+/// table made otherwise might.
+pub async fn create(db: &Db) {
+    for statement in schema(db) {
+        execute(db, &statement).await;
+    }
+    execute(
+        db,
+        "CREATE INDEX lib_profile_author ON lib_profile (author_id)",
+    )
+    .await;
+    let drop = match db {
+        Db::MySql(..) => "DROP INDEX lib_profile_author_id_idx ON lib_profile",
+        _ => "DROP INDEX lib_profile_author_id_idx",
+    };
+    execute(db, drop).await;
 }

@@ -7,7 +7,8 @@
 //! * the rows are the root model's rows that the `where` holds for
 //!   (`NULL`, SQL's unknown, does not hold), each once;
 //! * a column path follows to-one relations; a missing related row makes
-//!   the value `NULL`;
+//!   the value `NULL`; where a `has_one`'s data break its uniqueness, the
+//!   related row with the least key is read;
 //! * an aggregate follows its whole path from the row (every combination
 //!   of related rows, as inner joins do), keeps the rows its `where` holds
 //!   for, and computes over them: `count` the rows (or the non-`NULL`
@@ -242,12 +243,23 @@ impl<'d> Eval<'d> {
     }
 
     /// A column through to-one relations; `NULL` without a related row.
+    /// Where a `has_one`'s data break its uniqueness, the related row with
+    /// the least key is read.
     fn column(&self, path: &ColumnPath, row: RowRef<'d>) -> Value {
         assert!(!path.is_many(), "a to-many column outside a condition");
-        match self.reach(row, &path.hops).first() {
-            Some(end) => end.get(path.column).clone(),
-            None => Value::Null,
+        let mut current = row;
+        for hop in &path.hops {
+            let key = |row: &RowRef<'d>| row.get(hop.target.primary_key).clone();
+            let next = self
+                .reach(current, std::slice::from_ref(hop))
+                .into_iter()
+                .min_by(|a, b| key(a).order(&key(b)));
+            match next {
+                Some(next) => current = next,
+                None => return Value::Null,
+            }
         }
+        current.get(path.column).clone()
     }
 
     fn agg(&self, agg: &Agg, row: RowRef<'d>) -> Value {

@@ -2,7 +2,9 @@
 //! each database.
 
 use fanless::{missing_indexes, MissingIndex, Model};
-use fanless_tests::{databases, drop_databases, execute, name, Db, Department, Employee, Store};
+use fanless_tests::{
+    databases, drop_databases, execute, name, Badge, Db, Department, Employee, Store,
+};
 
 /// A table created by hand, without the index its foreign key needs.
 #[derive(Model, Debug)]
@@ -15,6 +17,17 @@ struct Shelf {
     store_id: i64,
     #[model(belongs_to(Department, indexed = false))]
     department_id: i64,
+}
+
+/// A table created by hand whose unique key has only a plain index.
+#[derive(Model, Debug)]
+#[allow(dead_code)]
+#[model(table = "loose_tag")]
+struct Tag {
+    #[model(primary_key)]
+    id: i64,
+    #[model(belongs_to(Employee, unique))]
+    employee_id: i64,
 }
 
 macro_rules! missing {
@@ -35,6 +48,7 @@ async fn created_tables_have_their_foreign_key_indexes() {
         assert_eq!(missing!(db, Store), [], "{}", name(db));
         assert_eq!(missing!(db, Department), [], "{}", name(db));
         assert_eq!(missing!(db, Employee), [], "{}", name(db));
+        assert_eq!(missing!(db, Badge), [], "{}", name(db));
     }
     drop_databases(dbs).await;
 }
@@ -74,6 +88,7 @@ async fn a_missing_index_is_named_with_the_statement_that_creates_it() {
                 table: "loose_shelf",
                 column: "store_id",
                 relation: "store",
+                unique: false,
                 create: create.clone(),
             }],
             "{}",
@@ -82,6 +97,48 @@ async fn a_missing_index_is_named_with_the_statement_that_creates_it() {
         assert!(found[0].to_string().ends_with(&create), "{}", found[0]);
         execute(db, &found[0].create).await;
         assert_eq!(missing!(db, Shelf), [], "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}
+
+#[tokio::test]
+async fn a_unique_key_needs_a_unique_index() {
+    let dbs = databases("schema_unique").await;
+    for db in &dbs {
+        let ddl = match db {
+            Db::Sqlite(_) => Tag::create_table::<sqlx::Sqlite>(),
+            Db::Postgres(..) => Tag::create_table::<sqlx::Postgres>(),
+            Db::MySql(..) => Tag::create_table::<sqlx::MySql>(),
+        };
+        assert!(
+            ddl[1].starts_with("CREATE UNIQUE INDEX"),
+            "{}: {ddl:?}",
+            name(db)
+        );
+        execute(
+            db,
+            "CREATE TABLE loose_tag (id BIGINT PRIMARY KEY, employee_id BIGINT NOT NULL)",
+        )
+        .await;
+        execute(
+            db,
+            "CREATE INDEX loose_tag_plain ON loose_tag (employee_id)",
+        )
+        .await;
+        let found = missing!(db, Tag);
+        assert_eq!(found.len(), 1, "{}", name(db));
+        assert!(
+            found[0].unique && found[0].create == ddl[1],
+            "{}: {found:?}",
+            name(db)
+        );
+        assert!(
+            found[0].to_string().contains("no unique index"),
+            "{}",
+            found[0]
+        );
+        execute(db, &found[0].create).await;
+        assert_eq!(missing!(db, Tag), [], "{}", name(db));
     }
     drop_databases(dbs).await;
 }

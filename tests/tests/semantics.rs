@@ -281,3 +281,67 @@ async fn null_safe_equality_uses_the_index_on_postgres() {
     }
     drop_databases(dbs).await;
 }
+
+// A `has_one` whose data break its uniqueness (two profiles of one
+// author, in a table without the unique index) never repeats root rows:
+// the profile with the least key is read.
+#[tokio::test]
+async fn a_has_one_never_repeats_root_rows() {
+    // The first dataset where an author has two profiles.
+    let twice = |data: &Dataset| {
+        let mut authors: Vec<Option<i64>> = data.tables["lib_profile"]
+            .iter()
+            .map(|row| int(&row[1]))
+            .collect();
+        let all = authors.len();
+        authors.sort_unstable();
+        authors.dedup();
+        authors.len() < all
+    };
+    let seed = (1..)
+        .find(|&seed| twice(&fanless_tests::generate::dataset(seed)))
+        .unwrap();
+    let (dbs, data) = library::setup("has_one_rows", seed).await;
+    let profiles = &data.tables["lib_profile"];
+    let of = |author: i64| -> Vec<&Vec<Value>> {
+        profiles
+            .iter()
+            .filter(|row| int(&row[1]) == Some(author))
+            .collect()
+    };
+    let authors: Vec<i64> = data.tables["lib_author"]
+        .iter()
+        .filter_map(|row| int(&row[0]))
+        .collect();
+    assert!(
+        authors.iter().any(|&a| of(a).len() > 1),
+        "the data must break the promise"
+    );
+    let want: Vec<(i64, Option<i64>)> = authors
+        .iter()
+        .map(|&a| (a, of(a).iter().filter_map(|row| int(&row[0])).min()))
+        .collect();
+    for db in &dbs {
+        let q = query!(from Author select id, profile.id as profile order by id);
+        let plan = q.plan();
+        let rows = fetch_all!(db, q).unwrap();
+        let got: Vec<(i64, Option<i64>)> = rows.iter().map(|r| (r.id, r.profile)).collect();
+        assert_eq!(got, want, "{}", name(db));
+        let reference: Vec<(i64, Option<i64>)> = evaluate(&plan, &data, &[])
+            .iter()
+            .map(|row| (int(&row[0]).unwrap(), int(&row[1])))
+            .collect();
+        assert_eq!(reference, want);
+        // In a condition too: each author once.
+        let q = query!(from Author select id where profile.bio is not null order by id);
+        let rows = fetch_all!(db, q).unwrap();
+        let with: Vec<i64> = want.iter().filter(|w| w.1.is_some()).map(|w| w.0).collect();
+        assert_eq!(
+            rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+            with,
+            "{}",
+            name(db)
+        );
+    }
+    drop_databases(dbs).await;
+}

@@ -34,11 +34,12 @@ pub struct FieldAttrs {
 }
 
 /// `belongs_to(Target)` or `belongs_to(name = Target)`, then optionally
-/// `indexed = false`.
+/// `indexed = false` and `unique`.
 pub struct BelongsToAttr {
     pub name: Option<Ident>,
     pub target: Path,
     pub indexed: bool,
+    pub unique: bool,
 }
 
 impl StructAttrs {
@@ -137,8 +138,17 @@ impl BelongsToAttr {
         require_nested(meta, needs)?;
         let mut target: Option<(Option<Ident>, Path)> = None;
         let mut indexed = true;
+        let mut unique = false;
         meta.parse_nested_meta(|inner| {
-            if inner.path.is_ident("indexed") {
+            if inner.path.is_ident("unique") && target.is_some() {
+                // belongs_to(Author, unique)
+                if !inner.input.is_empty() && !inner.input.peek(syn::Token![,]) {
+                    return Err(inner.error(
+                        "`unique` takes no value: `belongs_to(Author, unique)`",
+                    ));
+                }
+                unique = true;
+            } else if inner.path.is_ident("indexed") {
                 // belongs_to(Store, indexed = false)
                 let value: syn::Lit = inner.value()?.parse()?;
                 match value {
@@ -150,7 +160,7 @@ impl BelongsToAttr {
                 }
             } else if target.is_some() {
                 return Err(inner.error(
-                    "`belongs_to` takes one target model, then optionally `indexed = false`",
+                    "`belongs_to` takes one target model, then optionally `indexed = false` and `unique`",
                 ));
             } else if inner.input.peek(syn::Token![=]) {
                 let name = key_of(&inner)?;
@@ -165,6 +175,7 @@ impl BelongsToAttr {
             name,
             target,
             indexed,
+            unique,
         })
     }
 }

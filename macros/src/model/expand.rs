@@ -35,11 +35,14 @@ pub fn expand(model: &Model) -> TokenStream {
         .map(|rel| {
             let name = &rel.name;
             let target = &rel.target;
-            let card = if rel.nullable {
+            let mut card = if rel.nullable {
                 quote!(#fl::Optional)
             } else {
                 quote!(#fl::One)
             };
+            if rel.unique {
+                card = quote!(#fl::Unique<#card>);
+            }
             quote!(pub #name: #fl::Relation<#ident, #target, #card>)
         })
         .collect();
@@ -117,13 +120,14 @@ pub fn expand(model: &Model) -> TokenStream {
         let name = rel.name.unraw().to_string();
         let column = names[rel.column];
         let target = &rel.target;
-        let indexed = rel.indexed;
+        let (indexed, unique) = (rel.indexed, rel.unique);
         quote! {
             ::fanless::ForeignKey {
                 relation: #name,
                 column: #column,
                 target: <#target as ::fanless::Model>::META,
                 indexed: #indexed,
+                unique: #unique,
             }
         }
     });

@@ -37,6 +37,8 @@ pub struct BelongsTo {
     pub nullable: bool,
     /// Whether the foreign key column is indexed (`indexed = false` says not).
     pub indexed: bool,
+    /// Whether no two rows hold one key (`unique`), as a `has_one` needs.
+    pub unique: bool,
 }
 
 impl Model {
@@ -106,6 +108,7 @@ impl Model {
                         column: index,
                         nullable: is_option(&field.ty),
                         indexed: belongs_to.indexed,
+                        unique: belongs_to.unique,
                     });
                 }
             }

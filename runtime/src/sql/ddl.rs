@@ -40,20 +40,23 @@ pub fn create_table(
     }
     table.push(')');
     let mut statements = vec![table];
-    if !dialect.indexes_foreign_keys() {
-        statements.extend(
-            keys.iter()
-                .filter(|key| key.indexed)
-                .map(|key| create_index(model, key, dialect)),
-        );
-    }
+    // MySQL indexes a foreign key with its constraint, but not uniquely.
+    statements.extend(
+        keys.iter()
+            .filter(|key| key.unique || (key.indexed && !dialect.indexes_foreign_keys()))
+            .map(|key| create_index(model, key, dialect)),
+    );
     statements
 }
 
-/// `CREATE INDEX <table>_<column>_idx ON <table> (<column>)`.
+/// `CREATE [UNIQUE] INDEX <table>_<column>_idx ON <table> (<column>)`.
 pub fn create_index(model: &ModelMeta, key: &ForeignKey, dialect: DialectKind) -> String {
     let syntax = dialect.syntax();
-    let mut sql = String::from("CREATE INDEX ");
+    let mut sql = String::from(if key.unique {
+        "CREATE UNIQUE INDEX "
+    } else {
+        "CREATE INDEX "
+    });
     syntax.quote(&mut sql, &index_name(model.table, key.column));
     sql.push_str(" ON ");
     syntax.quote(&mut sql, model.table);
@@ -78,21 +81,26 @@ fn index_name(table: &str, column: &str) -> String {
 }
 
 /// A query binding one parameter, a table name, that returns the leading
-/// column of each index of that table: the columns a lookup by key can use.
+/// column of each index of that table (the columns a lookup by key can
+/// use), and whether the index is unique on that column alone.
 pub fn leading_index_columns(dialect: DialectKind) -> &'static str {
     match dialect {
         DialectKind::Postgres => {
-            "SELECT a.attname::text FROM pg_index i \
+            "SELECT a.attname::text, i.indisunique AND i.indnatts = 1 FROM pg_index i \
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] \
              WHERE i.indrelid = to_regclass(quote_ident($1))"
         }
         DialectKind::Sqlite => {
-            "SELECT ii.name FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii \
+            "SELECT ii.name, il.\"unique\" = 1 AND (SELECT COUNT(*) FROM pragma_index_info(il.name)) = 1 \
+             FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii \
              WHERE ii.seqno = 0"
         }
         DialectKind::MySql => {
-            "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.STATISTICS \
-             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND SEQ_IN_INDEX = 1"
+            "SELECT CAST(s.COLUMN_NAME AS CHAR), s.NON_UNIQUE = 0 AND NOT EXISTS (\
+             SELECT 1 FROM information_schema.STATISTICS t WHERE t.TABLE_SCHEMA = s.TABLE_SCHEMA \
+             AND t.TABLE_NAME = s.TABLE_NAME AND t.INDEX_NAME = s.INDEX_NAME AND t.SEQ_IN_INDEX = 2) \
+             FROM information_schema.STATISTICS s \
+             WHERE s.TABLE_SCHEMA = DATABASE() AND s.TABLE_NAME = ? AND s.SEQ_IN_INDEX = 1"
         }
     }
 }

@@ -411,8 +411,10 @@ impl Renderer {
         self.syntax.quote(out, column);
     }
 
-    /// The scope's to-one joins.
-    fn joins(&self, out: &mut String, scope: &Scope) {
+    /// The scope's to-one joins. A `has_one` joins the related row with
+    /// the least key only, so that rows are never repeated where the data
+    /// break its uniqueness.
+    fn joins(&mut self, out: &mut String, scope: &Scope) {
         for join in &scope.joins {
             let parent = scope.alias_of(join.from, &join.hops[..join.hops.len() - 1]);
             out.push_str(" LEFT JOIN ");
@@ -421,6 +423,21 @@ impl Renderer {
             self.column(out, &join.alias, join.rel.target_key);
             out.push_str(" = ");
             self.column(out, parent, join.rel.source_key);
+            let rel = join.rel;
+            if rel.target_key != rel.target.primary_key {
+                let first = self.alias();
+                out.push_str(" AND ");
+                self.column(out, &join.alias, rel.target.primary_key);
+                out.push_str(" = (SELECT MIN(");
+                self.column(out, &first, rel.target.primary_key);
+                out.push_str(") FROM ");
+                self.syntax.quote(out, rel.target.table);
+                let _ = write!(out, " AS {first} WHERE ");
+                self.column(out, &first, rel.target_key);
+                out.push_str(" = ");
+                self.column(out, parent, rel.source_key);
+                out.push(')');
+            }
         }
     }
 

@@ -424,12 +424,14 @@ fn tables_with_foreign_keys_and_their_indexes() {
             column: "department_id",
             target: &DEPARTMENT,
             indexed: true,
+            unique: false,
         },
         ForeignKey {
             relation: "manager",
             column: "manager_id",
             target: &EMPLOYEE,
             indexed: false,
+            unique: true,
         },
     ];
     let all: String = DialectKind::ALL
