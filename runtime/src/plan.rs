@@ -28,6 +28,23 @@ pub struct Plan {
     pub offset: Option<Expr>,
 }
 
+impl Plan {
+    /// `from root`: every column of every row.
+    pub fn new(root: &'static ModelMeta) -> Self {
+        Self {
+            root,
+            joins: Vec::new(),
+            select: None,
+            filter: None,
+            group: Vec::new(),
+            having: None,
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+        }
+    }
+}
+
 /// `[left] join alias.path new_alias`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Join {

@@ -13,7 +13,9 @@
 //!
 //! [`library`]: crate::library
 
-use fanless::__private::{Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Order, Plan};
+use fanless::__private::{
+    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan,
+};
 
 use crate::library::{ColumnInfo, Kind, ModelInfo, RelInfo};
 use crate::reference::{Dataset, Value};
@@ -239,9 +241,13 @@ impl<'m> Generator<'m> {
             .unwrap_or_else(|| panic!("no model {}", meta.name))
     }
 
-    /// The next case.
+    /// The next case: in the path form, or one time in four in the
+    /// explicit join form.
     pub fn case(&mut self) -> Case {
         self.params.clear();
+        if self.rng.chance(25) {
+            return self.joined_case();
+        }
         let models: &'m [ModelInfo] = self.models;
         let root = self.rng.pick(models);
         let mut kinds = Vec::new();
@@ -298,20 +304,197 @@ impl<'m> Generator<'m> {
         }
         Case {
             plan: Plan {
-                root: root.meta,
-                joins: Vec::new(),
                 select,
                 filter,
-                group: Vec::new(),
-                having: None,
                 order,
                 limit,
                 offset,
+                ..Plan::new(root.meta)
             },
             params: std::mem::take(&mut self.params),
             kinds,
             ordered,
         }
+    }
+
+    /// A query in the explicit join form that the fan-out rules allow:
+    /// its joins one chain from the root (so no two to-many branches),
+    /// `count`, `sum` and `avg` without `distinct` only over aliases with no
+    /// to-many join below them; grouped, aggregated over every row, or
+    /// plain rows.
+    fn joined_case(&mut self) -> Case {
+        let models: &'m [ModelInfo] = self.models;
+        let root = self.rng.pick(models);
+        // Per alias: its model, whether a `left join` may leave it empty,
+        // and whether a to-many join follows it in the chain.
+        let mut aliases: Vec<(&'m ModelInfo, bool)> = vec![(root, false)];
+        let mut joins = Vec::new();
+        let mut many_after: Vec<bool> = vec![false];
+        for _ in 0..self.rng.range(1, 3) {
+            let parent = aliases.len() - 1;
+            let (hops, _, end) = self.walk(aliases[parent].0, 2, true);
+            if hops.is_empty() {
+                break;
+            }
+            let many = hops.iter().any(|hop| hop.many);
+            if many {
+                many_after.fill(true);
+            }
+            let left = self.rng.chance(50);
+            joins.push(Join { parent, hops, left });
+            aliases.push((end, left || aliases[parent].1));
+            many_after.push(false);
+        }
+        let column_of = |alias: usize, column: &ColumnInfo| {
+            Expr::Column(ColumnPath {
+                alias,
+                hops: Vec::new(),
+                column: column.name,
+            })
+        };
+        let names = ["c0", "c1", "c2", "c3", "c4"];
+        let mut items = Vec::new();
+        let mut kinds = Vec::new();
+        let mut nullable = Vec::new();
+        let mut group = Vec::new();
+        let shape = self.rng.below(3);
+        // Grouped (0) or aggregated (1): group keys, then aggregates.
+        if shape == 0 {
+            for _ in 0..self.rng.range(1, 2) {
+                let alias = self.rng.below(aliases.len() as u64) as usize;
+                let column = *self.rng.pick(&aliases[alias].0.columns);
+                let expr = column_of(alias, &column);
+                if group.contains(&expr) {
+                    continue;
+                }
+                group.push(expr.clone());
+                items.push(Item {
+                    expr,
+                    name: names[items.len()],
+                });
+                kinds.push(column.kind);
+                nullable.push(column.nullable || aliases[alias].1);
+            }
+        }
+        if shape < 2 {
+            for _ in 0..self.rng.range(1, 3) {
+                let alias = self.rng.below(aliases.len() as u64) as usize;
+                let (expr, kind) = self.joined_agg(alias, aliases[alias].0, many_after[alias]);
+                let may_be_null = matches!(&expr, Expr::Joined(agg) if matches!(agg.func, AggFn::Avg | AggFn::Min | AggFn::Max));
+                items.push(Item {
+                    expr,
+                    name: names[items.len()],
+                });
+                kinds.push(kind);
+                nullable.push(may_be_null);
+            }
+        } else {
+            // Plain rows: columns of the aliases.
+            for _ in 0..self.rng.range(1, 4) {
+                let alias = self.rng.below(aliases.len() as u64) as usize;
+                let column = *self.rng.pick(&aliases[alias].0.columns);
+                items.push(Item {
+                    expr: column_of(alias, &column),
+                    name: names[items.len()],
+                });
+                kinds.push(column.kind);
+                nullable.push(column.nullable || aliases[alias].1);
+            }
+        }
+        let filter = self.rng.chance(40).then(|| {
+            let alias = self.rng.below(aliases.len() as u64) as usize;
+            let column = *self.rng.pick(&aliases[alias].0.columns);
+            let left = Operand {
+                expr: column_of(alias, &column),
+                kind: column.kind,
+                nullable: column.nullable || aliases[alias].1,
+            };
+            let right = self.constant(left.kind, left.nullable);
+            self.compare(left, right)
+        });
+        let having = (shape == 0 && self.rng.chance(40)).then(|| {
+            let alias = self.rng.below(aliases.len() as u64) as usize;
+            let (expr, kind) = self.joined_agg(alias, aliases[alias].0, many_after[alias]);
+            let left = Operand {
+                expr,
+                kind,
+                nullable: true,
+            };
+            let right = self.constant(kind, false);
+            self.compare(left, right)
+        });
+        // A total order: every output of a group, or every alias's key.
+        let mut order = Vec::new();
+        if shape == 0 {
+            for (i, item) in items.iter().enumerate().take(group.len()) {
+                order.push(Order {
+                    expr: Expr::Output(item.name),
+                    desc: self.rng.chance(30),
+                    nullable: nullable[i],
+                });
+            }
+        } else if shape == 2 {
+            for (alias, (model, left)) in aliases.iter().enumerate() {
+                order.push(Order {
+                    expr: column_of(alias, model.column(model.meta.primary_key)),
+                    desc: self.rng.chance(30),
+                    nullable: *left,
+                });
+            }
+        }
+        let limit = (shape != 1 && self.rng.chance(30)).then(|| self.count());
+        Case {
+            plan: Plan {
+                joins,
+                select: Some(items),
+                filter,
+                group,
+                having,
+                order,
+                limit,
+                ..Plan::new(root.meta)
+            },
+            params: std::mem::take(&mut self.params),
+            kinds,
+            ordered: shape != 1,
+        }
+    }
+
+    /// An aggregate over the joined rows of `alias`; `count`, `sum` and
+    /// `avg` take `distinct` when a to-many join follows the alias.
+    fn joined_agg(&mut self, alias: usize, model: &'m ModelInfo, many_after: bool) -> (Expr, Kind) {
+        let (numeric, ordered) = numeric_and_ordered(model);
+        let (func, column, kind) = match self.rng.below(5) {
+            0 if !numeric.is_empty() => {
+                let column = *self.rng.pick(&numeric);
+                let float = column.kind == Kind::Float;
+                (AggFn::Sum { float }, column.name, column.kind)
+            }
+            1 if !numeric.is_empty() => (AggFn::Avg, self.rng.pick(&numeric).name, Kind::Float),
+            2 => {
+                let column = *self.rng.pick(&ordered);
+                let func = *self.rng.pick(&[AggFn::Min, AggFn::Max]);
+                (func, column.name, column.kind)
+            }
+            3 => (AggFn::Exists, model.meta.primary_key, Kind::Bool),
+            _ => {
+                let column = if self.rng.chance(50) {
+                    model.meta.primary_key
+                } else {
+                    self.rng.pick(&model.columns).name
+                };
+                (AggFn::Count, column, Kind::Int)
+            }
+        };
+        let inflatable = matches!(func, AggFn::Count | AggFn::Sum { .. } | AggFn::Avg);
+        let distinct = (inflatable && many_after) || (func != AggFn::Exists && self.rng.chance(30));
+        let agg = JoinedAgg {
+            func,
+            distinct,
+            alias,
+            column,
+        };
+        (Expr::Joined(Box::new(agg)), kind)
     }
 
     fn param(&mut self, kind: Kind, value: Value) -> Expr {
@@ -387,18 +570,7 @@ impl<'m> Generator<'m> {
         if hops.is_empty() {
             return (Expr::Int(0), Kind::Int, false);
         }
-        let numeric: Vec<ColumnInfo> = end
-            .columns
-            .iter()
-            .filter(|c| matches!(c.kind, Kind::Int | Kind::Float))
-            .copied()
-            .collect();
-        let ordered: Vec<ColumnInfo> = end
-            .columns
-            .iter()
-            .filter(|c| c.kind != Kind::Bool)
-            .copied()
-            .collect();
+        let (numeric, ordered) = numeric_and_ordered(end);
         let distinct = self.rng.chance(30);
         let (func, column, kind, nullable) = match self.rng.below(6) {
             0 if !numeric.is_empty() => {
@@ -648,6 +820,18 @@ impl<'m> Generator<'m> {
         }
         pattern
     }
+}
+
+/// The columns of `model` that `sum` and `avg` take, and those `min` and
+/// `max` take.
+fn numeric_and_ordered(model: &ModelInfo) -> (Vec<ColumnInfo>, Vec<ColumnInfo>) {
+    let of = |keep: &dyn Fn(&ColumnInfo) -> bool| -> Vec<ColumnInfo> {
+        model.columns.iter().filter(|c| keep(c)).copied().collect()
+    };
+    (
+        of(&|c| matches!(c.kind, Kind::Int | Kind::Float)),
+        of(&|c| c.kind != Kind::Bool),
+    )
 }
 
 fn root_column(column: &'static str) -> Expr {

@@ -25,12 +25,17 @@
 //!   `\` makes the next character literal, and case matters;
 //! * `order by` sorts `NULL` after every value ascending, before them
 //!   descending; text sorts by code point;
-//! * `offset` then `limit` cut the ordered rows.
+//! * `offset` then `limit` cut the ordered rows;
+//! * in the join form, each `join` pairs every row with each row its path
+//!   reaches (a `left join` keeps a row whose path reaches none, with
+//!   `NULL`s), `group by` gathers rows of equal keys (`NULL`s equal), and
+//!   an aggregate over joined rows reads its alias's column in each row of
+//!   the group (without `group by`, one group of every row, even of none).
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use fanless::__private::{Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Plan};
+use fanless::__private::{Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Join, Plan};
 use fanless::{ModelMeta, RelationMeta};
 
 /// A value of a row or a result.
@@ -118,45 +123,85 @@ impl<'d> RowRef<'d> {
     }
 }
 
+/// The rows one alias each: the root's, then one per explicit join; `None`
+/// where a `left join` found no row.
+type Scope<'d> = Vec<Option<RowRef<'d>>>;
+
 /// The result of `plan` over `data`, with parameter `i` bound to
-/// `params[i]`. Only the path form: a plan with joins is refused.
+/// `params[i]`.
 pub fn evaluate(plan: &Plan, data: &Dataset, params: &[Value]) -> Vec<Vec<Value>> {
-    assert!(
-        plan.joins.is_empty(),
-        "the reference evaluates the path form"
-    );
     let eval = Eval { data, params };
+    let mut scopes: Vec<Scope<'_>> = data
+        .rows(plan.root)
+        .iter()
+        .map(|values| {
+            vec![Some(RowRef {
+                model: plan.root,
+                values,
+            })]
+        })
+        .collect();
+    for join in &plan.joins {
+        scopes = scopes
+            .into_iter()
+            .flat_map(|scope| eval.join(join, scope))
+            .collect();
+    }
+    if let Some(cond) = &plan.filter {
+        scopes.retain(|scope| eval.cond(cond, scope) == Some(true));
+    }
+    // With `group by` or an aggregate over joined rows, one output row per
+    // group (one group of every row without `group by`, even of none);
+    // otherwise one per row.
+    let items = plan.select.as_deref().unwrap_or_default();
+    let aggregates = items.iter().map(|item| &item.expr).any(joined)
+        || plan.order.iter().any(|order| joined(&order.expr))
+        || plan.having.as_ref().is_some_and(cond_joined);
+    let groups: Vec<Vec<Scope<'_>>> = if !plan.group.is_empty() {
+        let mut groups: Vec<(Vec<Value>, Vec<Scope<'_>>)> = Vec::new();
+        for scope in scopes {
+            let key: Vec<Value> = plan.group.iter().map(|e| eval.expr(e, &scope)).collect();
+            let same = |other: &Vec<Value>| other.iter().zip(&key).all(|(a, b)| a.same(b));
+            match groups.iter_mut().find(|(other, _)| same(other)) {
+                Some((_, group)) => group.push(scope),
+                None => groups.push((key, vec![scope])),
+            }
+        }
+        groups.into_iter().map(|(_, group)| group).collect()
+    } else if aggregates {
+        vec![scopes]
+    } else {
+        scopes.into_iter().map(|scope| vec![scope]).collect()
+    };
     let mut rows: Vec<(Vec<Value>, Vec<Value>)> = Vec::new();
-    for values in data.rows(plan.root) {
-        let row = RowRef {
-            model: plan.root,
-            values,
-        };
-        if let Some(cond) = &plan.filter {
-            if eval.cond(cond, row) != Some(true) {
+    for group in &groups {
+        if let Some(cond) = &plan.having {
+            if eval.grouped_cond(cond, group) != Some(true) {
                 continue;
             }
         }
         let output: Vec<Value> = match &plan.select {
             Some(items) => items
                 .iter()
-                .map(|item| eval.expr(&item.expr, row))
+                .map(|item| eval.grouped(&item.expr, group))
                 .collect(),
-            None => values.clone(),
+            None => match group[0][0] {
+                Some(row) => row.values.to_vec(),
+                None => unreachable!("the root row is always there"),
+            },
         };
         let keys = plan
             .order
             .iter()
             .map(|order| match &order.expr {
                 Expr::Output(name) => {
-                    let items = plan.select.as_deref().unwrap_or_default();
                     let index = items
                         .iter()
                         .position(|item| item.name == *name)
                         .unwrap_or_else(|| panic!("no output {name}"));
                     output[index].clone()
                 }
-                expr => eval.expr(expr, row),
+                expr => eval.grouped(expr, group),
             })
             .collect();
         rows.push((keys, output));
@@ -189,6 +234,22 @@ pub fn evaluate(plan: &Plan, data: &Dataset, params: &[Value]) -> Vec<Vec<Value>
         .take(limit)
         .map(|(_, output)| output)
         .collect()
+}
+
+/// Whether `expr` aggregates joined rows.
+fn joined(expr: &Expr) -> bool {
+    matches!(expr, Expr::Joined(_))
+}
+
+fn cond_joined(cond: &Cond) -> bool {
+    match cond {
+        Cond::Cmp { left, right, .. } => joined(left) || joined(right),
+        Cond::Null { expr, .. } | Cond::Truth(expr) => joined(expr),
+        Cond::In { expr, list, .. } => joined(expr) || list.iter().any(joined),
+        Cond::Like { expr, pattern, .. } => joined(expr) || joined(pattern),
+        Cond::Not(inner) => cond_joined(inner),
+        Cond::And(conds) | Cond::Or(conds) => conds.iter().any(cond_joined),
+    }
 }
 
 struct Eval<'d> {
@@ -233,21 +294,94 @@ impl<'d> Eval<'d> {
         rows
     }
 
-    fn expr(&self, expr: &Expr, row: RowRef<'d>) -> Value {
+    /// The scopes `join` makes of `scope`: one per row its path reaches
+    /// (each hop an inner join, or a left one that keeps a `None` where
+    /// it finds no row).
+    fn join(&self, join: &Join, scope: Scope<'d>) -> Vec<Scope<'d>> {
+        let mut ends = vec![scope[join.parent]];
+        for hop in &join.hops {
+            let mut next = Vec::new();
+            for end in ends {
+                let found = match end {
+                    Some(row) => self.reach(row, std::slice::from_ref(hop)),
+                    None => Vec::new(),
+                };
+                if found.is_empty() && join.left {
+                    next.push(None);
+                }
+                next.extend(found.into_iter().map(Some));
+            }
+            ends = next;
+        }
+        ends.into_iter()
+            .map(|end| {
+                let mut scope = scope.clone();
+                scope.push(end);
+                scope
+            })
+            .collect()
+    }
+
+    fn expr(&self, expr: &Expr, scope: &[Option<RowRef<'d>>]) -> Value {
         match expr {
-            Expr::Column(path) => self.column(path, row),
-            Expr::Agg(agg) => self.agg(agg, row),
-            Expr::Joined(_) | Expr::Output(_) => panic!("not in the path form: {expr:?}"),
+            Expr::Column(path) => self.column(path, scope),
+            Expr::Agg(agg) => self.agg(agg, scope),
+            Expr::Joined(_) | Expr::Output(_) => panic!("not a value of one row: {expr:?}"),
             constant => self.constant(constant),
+        }
+    }
+
+    /// A value of a group of rows: an aggregate over them, or a value of
+    /// its first (a grouped one, the same in every row).
+    fn grouped(&self, expr: &Expr, group: &[Scope<'d>]) -> Value {
+        let Expr::Joined(agg) = expr else {
+            return match group.first() {
+                Some(scope) => self.expr(expr, scope),
+                None => Value::Null,
+            };
+        };
+        let values: Vec<Value> = group
+            .iter()
+            .map(|scope| match scope[agg.alias] {
+                Some(row) => row.get(agg.column).clone(),
+                None => Value::Null,
+            })
+            .filter(|value| !value.is_null())
+            .collect();
+        let func = match agg.func {
+            AggFn::Exists => AggFn::Count,
+            func => func,
+        };
+        match (agg.func, aggregate(func, agg.distinct, values)) {
+            (AggFn::Exists, Value::Int(n)) => Value::Bool(n > 0),
+            (_, value) => value,
+        }
+    }
+
+    /// A condition over a group (`having`).
+    fn grouped_cond(&self, cond: &Cond, group: &[Scope<'d>]) -> Option<bool> {
+        match cond {
+            Cond::Not(inner) => self.grouped_cond(inner, group).map(|holds| !holds),
+            Cond::And(all) => all_of(all.iter().map(|c| self.grouped_cond(c, group))),
+            Cond::Or(any) => any_of(any.iter().map(|c| self.grouped_cond(c, group))),
+            atom => {
+                let values: Vec<Value> = operands(atom)
+                    .into_iter()
+                    .map(|expr| self.grouped(expr, group))
+                    .collect();
+                apply(atom, &values)
+            }
         }
     }
 
     /// A column through to-one relations; `NULL` without a related row.
     /// Where a `has_one`'s data break its uniqueness, the related row with
     /// the least key is read.
-    fn column(&self, path: &ColumnPath, row: RowRef<'d>) -> Value {
+    fn column(&self, path: &ColumnPath, scope: &[Option<RowRef<'d>>]) -> Value {
         assert!(!path.is_many(), "a to-many column outside a condition");
-        let mut current = row;
+        let Some(mut current) = scope[path.alias] else {
+            return Value::Null;
+        };
         for hop in &path.hops {
             let key = |row: &RowRef<'d>| row.get(hop.target.primary_key).clone();
             let next = self
@@ -262,106 +396,56 @@ impl<'d> Eval<'d> {
         current.get(path.column).clone()
     }
 
-    fn agg(&self, agg: &Agg, row: RowRef<'d>) -> Value {
+    fn agg(&self, agg: &Agg, scope: &[Option<RowRef<'d>>]) -> Value {
+        let Some(row) = scope[0] else {
+            return aggregate(agg.func, agg.distinct, Vec::new());
+        };
         let mut rows = self.reach(row, &agg.hops);
         if let Some(filter) = &agg.filter {
-            rows.retain(|row| self.cond(filter, *row) == Some(true));
+            rows.retain(|row| self.cond(filter, &[Some(*row)]) == Some(true));
         }
-        let key = |row: &RowRef<'d>| row.get(row.model.primary_key).clone();
-        let mut values: Vec<Value> = match agg.column {
+        let values: Vec<Value> = match agg.column {
             Some(column) => rows
                 .iter()
                 .map(|row| row.get(column).clone())
                 .filter(|value| !value.is_null())
                 .collect(),
-            None => rows.iter().map(key).collect(),
+            None => rows
+                .iter()
+                .map(|row| row.get(row.model.primary_key).clone())
+                .collect(),
         };
-        if agg.distinct {
-            let mut unique: Vec<Value> = Vec::new();
-            for value in values {
-                if !unique.iter().any(|seen| seen.same(&value)) {
-                    unique.push(value);
-                }
-            }
-            values = unique;
-        }
-        match agg.func {
-            AggFn::Count => Value::Int(values.len() as i64),
-            AggFn::Exists => Value::Bool(!values.is_empty()),
-            AggFn::Sum { float: true } => Value::Float(values.iter().map(as_float).sum::<f64>()),
-            AggFn::Sum { float: false } => Value::Int(
-                values
-                    .iter()
-                    .map(|value| match value {
-                        Value::Int(n) => *n,
-                        other => panic!("an integer sum of {other:?}"),
-                    })
-                    .sum(),
-            ),
-            AggFn::Avg if values.is_empty() => Value::Null,
-            AggFn::Avg => {
-                Value::Float(values.iter().map(as_float).sum::<f64>() / values.len() as f64)
-            }
-            AggFn::Min => values
-                .into_iter()
-                .min_by(Value::compare)
-                .unwrap_or(Value::Null),
-            AggFn::Max => values
-                .into_iter()
-                .max_by(Value::compare)
-                .unwrap_or(Value::Null),
-        }
+        aggregate(agg.func, agg.distinct, values)
     }
 
-    /// A condition at `row`: `Some(true)`, `Some(false)`, or `None` for
+    /// A condition in `scope`: `Some(true)`, `Some(false)`, or `None` for
     /// SQL's unknown.
-    fn cond(&self, cond: &Cond, row: RowRef<'d>) -> Option<bool> {
+    fn cond(&self, cond: &Cond, scope: &[Option<RowRef<'d>>]) -> Option<bool> {
         match cond {
-            Cond::Not(inner) => self.cond(inner, row).map(|holds| !holds),
-            Cond::And(all) => {
-                let values: Vec<Option<bool>> = all.iter().map(|c| self.cond(c, row)).collect();
-                if values.contains(&Some(false)) {
-                    Some(false)
-                } else if values.contains(&None) {
-                    None
-                } else {
-                    Some(true)
-                }
-            }
-            Cond::Or(any) => {
-                let values: Vec<Option<bool>> = any.iter().map(|c| self.cond(c, row)).collect();
-                if values.contains(&Some(true)) {
-                    Some(true)
-                } else if values.contains(&None) {
-                    None
-                } else {
-                    Some(false)
-                }
-            }
-            atom => self.atom(atom, row),
+            Cond::Not(inner) => self.cond(inner, scope).map(|holds| !holds),
+            Cond::And(all) => all_of(all.iter().map(|c| self.cond(c, scope))),
+            Cond::Or(any) => any_of(any.iter().map(|c| self.cond(c, scope))),
+            atom => self.atom(atom, scope),
         }
     }
 
     /// An atom: when an operand is read through a to-many path, it holds
     /// if some combination of related rows makes it hold.
-    fn atom(&self, atom: &Cond, row: RowRef<'d>) -> Option<bool> {
-        let operands: Vec<&Expr> = match atom {
-            Cond::Cmp { left, right, .. } => vec![left, right],
-            Cond::Null { expr, .. } | Cond::Truth(expr) => vec![expr],
-            Cond::In { expr, list, .. } => std::iter::once(expr).chain(list).collect(),
-            Cond::Like { expr, pattern, .. } => vec![expr, pattern],
-            Cond::Not(_) | Cond::And(..) | Cond::Or(..) => unreachable!("not an atom"),
-        };
+    fn atom(&self, atom: &Cond, scope: &[Option<RowRef<'d>>]) -> Option<bool> {
+        let operands = operands(atom);
         // Each operand's possible values: one, or one per related row.
         let choices: Vec<Vec<Value>> = operands
             .iter()
             .map(|expr| match expr {
-                Expr::Column(path) if path.is_many() => self
-                    .reach(row, &path.hops)
-                    .iter()
-                    .map(|end| end.get(path.column).clone())
-                    .collect(),
-                expr => vec![self.expr(expr, row)],
+                Expr::Column(path) if path.is_many() => match scope[path.alias] {
+                    Some(row) => self
+                        .reach(row, &path.hops)
+                        .iter()
+                        .map(|end| end.get(path.column).clone())
+                        .collect(),
+                    None => Vec::new(),
+                },
+                expr => vec![self.expr(expr, scope)],
             })
             .collect();
         let many = operands
@@ -379,6 +463,74 @@ impl<'d> Eval<'d> {
         } else {
             result
         }
+    }
+}
+
+/// `and` in three-valued logic.
+fn all_of(values: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut unknown = false;
+    for value in values {
+        match value {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    (!unknown).then_some(true)
+}
+
+/// `or` in three-valued logic.
+fn any_of(values: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    all_of(values.map(|value| value.map(|holds| !holds))).map(|holds| !holds)
+}
+
+/// The operands of an atom, in the order [`apply`] takes their values.
+fn operands(atom: &Cond) -> Vec<&Expr> {
+    match atom {
+        Cond::Cmp { left, right, .. } => vec![left, right],
+        Cond::Null { expr, .. } | Cond::Truth(expr) => vec![expr],
+        Cond::In { expr, list, .. } => std::iter::once(expr).chain(list).collect(),
+        Cond::Like { expr, pattern, .. } => vec![expr, pattern],
+        Cond::Not(_) | Cond::And(..) | Cond::Or(..) => unreachable!("not an atom"),
+    }
+}
+
+/// `func([distinct] values)` over the non-`NULL` values (for `count` of
+/// rows, their keys).
+fn aggregate(func: AggFn, distinct: bool, mut values: Vec<Value>) -> Value {
+    if distinct {
+        let mut unique: Vec<Value> = Vec::new();
+        for value in values {
+            if !unique.iter().any(|seen| seen.same(&value)) {
+                unique.push(value);
+            }
+        }
+        values = unique;
+    }
+    match func {
+        AggFn::Count => Value::Int(values.len() as i64),
+        AggFn::Exists => Value::Bool(!values.is_empty()),
+        // `+ 0.0` makes the sum of nothing 0, not Rust's -0.
+        AggFn::Sum { float: true } => Value::Float(values.iter().map(as_float).sum::<f64>() + 0.0),
+        AggFn::Sum { float: false } => Value::Int(
+            values
+                .iter()
+                .map(|value| match value {
+                    Value::Int(n) => *n,
+                    other => panic!("an integer sum of {other:?}"),
+                })
+                .sum(),
+        ),
+        AggFn::Avg if values.is_empty() => Value::Null,
+        AggFn::Avg => Value::Float(values.iter().map(as_float).sum::<f64>() / values.len() as f64),
+        AggFn::Min => values
+            .into_iter()
+            .min_by(Value::compare)
+            .unwrap_or(Value::Null),
+        AggFn::Max => values
+            .into_iter()
+            .max_by(Value::compare)
+            .unwrap_or(Value::Null),
     }
 }
 

@@ -111,8 +111,8 @@ async fn check(
         .map_err(|e| format!("{e}\nSQL: {}", rendered.sql))?;
     let (mut got, mut want) = (got, want.to_vec());
     if !case.ordered {
-        got.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
-        want.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        got.sort_by_key(|row| sort_key(row));
+        want.sort_by_key(|row| sort_key(row));
     }
     let equal = got.len() == want.len()
         && got
@@ -127,6 +127,19 @@ async fn check(
             rendered.sql
         ))
     }
+}
+
+/// A row as text for sorting, floats to 9 digits, so that answers equal
+/// up to rounding sort alike.
+fn sort_key(row: &[Value]) -> String {
+    let values: Vec<String> = row
+        .iter()
+        .map(|value| match value {
+            Value::Float(x) => format!("{:.9e}", x + 0.0),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    values.join("|")
 }
 
 /// Equal, floats within 1e-12 relative.

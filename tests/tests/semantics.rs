@@ -345,3 +345,38 @@ async fn a_has_one_never_repeats_root_rows() {
     }
     drop_databases(dbs).await;
 }
+
+// An aggregate that is a boolean compares with a value: its SQL is
+// parenthesized (`COUNT(x) > 0 = $1` is a syntax error on PostgreSQL).
+#[tokio::test]
+async fn a_boolean_aggregate_compares() {
+    let (dbs, data) = library::setup("boolean_aggregate", SEED).await;
+    let with_books: Vec<i64> = {
+        let mut ids: Vec<i64> = data.tables["lib_book"]
+            .iter()
+            .filter_map(|row| int(&row[1]))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    assert!(!with_books.is_empty());
+    for db in &dbs {
+        let q = query!(
+            from Publisher p left join p.books b
+            select p.id, exists(b) as any
+            group by p.id
+            having exists(b) = {true}
+            order by p.id
+        );
+        let rows = fetch_all!(db, q).unwrap();
+        assert!(rows.iter().all(|r| r.any), "{}", name(db));
+        assert_eq!(
+            rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+            with_books,
+            "{}",
+            name(db)
+        );
+    }
+    drop_databases(dbs).await;
+}

@@ -549,7 +549,7 @@ impl Renderer {
                 let _ = write!(out, "MAX({arg})");
             }
             AggFn::Exists => {
-                let _ = write!(out, "COUNT({arg}) > 0");
+                let _ = write!(out, "(COUNT({arg}) > 0)");
             }
         }
     }
@@ -703,7 +703,7 @@ impl Renderer {
                 let _ = write!(out, "COALESCE({value}, 0)");
             }
             AggFn::Exists => {
-                let _ = write!(out, "COALESCE({value}, 0) > 0");
+                let _ = write!(out, "(COALESCE({value}, 0) > 0)");
             }
             AggFn::Sum { float } => self.syntax.sum_value(&mut out, &value, float),
             AggFn::Avg => self.syntax.avg_value(&mut out, &value),

@@ -141,20 +141,6 @@ fn agg(
     }))
 }
 
-fn plan(root: &'static ModelMeta) -> Plan {
-    Plan {
-        root,
-        joins: Vec::new(),
-        select: None,
-        filter: None,
-        group: Vec::new(),
-        having: None,
-        order: Vec::new(),
-        limit: None,
-        offset: None,
-    }
-}
-
 fn item(name: &'static str, expr: Expr) -> Item {
     Item { expr, name }
 }
@@ -169,14 +155,14 @@ fn all(plan: &Plan) -> String {
 
 #[test]
 fn model_rows_with_a_parameter() {
-    let mut plan = plan(&STORE);
+    let mut plan = Plan::new(&STORE);
     plan.filter = Some(cmp(column(vec![], "id"), CmpOp::Eq, Expr::Param(0)));
     insta::assert_snapshot!(all(&plan));
 }
 
 #[test]
 fn the_design_query() {
-    let mut plan = plan(&STORE);
+    let mut plan = Plan::new(&STORE);
     plan.select = Some(vec![
         item("id", column(vec![], "id")),
         item(
@@ -256,7 +242,7 @@ fn the_design_query() {
 
 #[test]
 fn to_one_paths_share_their_joins_and_sort_null_last() {
-    let mut plan = plan(&EMPLOYEE);
+    let mut plan = Plan::new(&EMPLOYEE);
     plan.select = Some(vec![
         item("department", column(vec![department()], "name")),
         item("store", column(vec![department(), store()], "name")),
@@ -272,7 +258,7 @@ fn to_one_paths_share_their_joins_and_sort_null_last() {
 
 #[test]
 fn conditions_over_to_many_paths_become_exists() {
-    let mut plan = plan(&STORE);
+    let mut plan = Plan::new(&STORE);
     plan.select = Some(vec![item("id", column(vec![], "id"))]);
     plan.filter = Some(Cond::Or(vec![
         cmp(
@@ -299,7 +285,7 @@ fn conditions_over_to_many_paths_become_exists() {
 
 #[test]
 fn aggregates_after_to_one_hops_with_joined_filters() {
-    let mut plan = plan(&EMPLOYEE);
+    let mut plan = Plan::new(&EMPLOYEE);
     plan.select = Some(vec![item(
         "store_value",
         agg(
@@ -327,7 +313,7 @@ fn aggregates_after_to_one_hops_with_joined_filters() {
 
 #[test]
 fn keyword_names_are_quoted_and_offset_stands_alone() {
-    let mut plan = plan(&ORDER);
+    let mut plan = Plan::new(&ORDER);
     plan.select = Some(vec![item("group", column(vec![], "group"))]);
     plan.offset = Some(Expr::Int(5));
     insta::assert_snapshot!(all(&plan));
@@ -337,7 +323,7 @@ fn keyword_names_are_quoted_and_offset_stands_alone() {
 fn one_joined_chain_grouped_with_having() {
     // from Store s join s.departments.employees e left join s.products p ...
     // is rejected by the macro; one chain and a to-one join are not.
-    let mut plan = plan(&DEPARTMENT);
+    let mut plan = Plan::new(&DEPARTMENT);
     plan.joins = vec![
         Join {
             parent: 0,
@@ -377,7 +363,7 @@ fn one_joined_chain_grouped_with_having() {
 
 #[test]
 fn a_join_path_of_several_hops_joins_each_table() {
-    let mut plan = plan(&EMPLOYEE);
+    let mut plan = Plan::new(&EMPLOYEE);
     plan.joins = vec![Join {
         parent: 0,
         hops: vec![department(), store(), products()],
@@ -446,7 +432,7 @@ fn tables_with_foreign_keys_and_their_indexes() {
 
 #[test]
 fn several_aggregates_over_one_path_share_a_derived_table() {
-    let mut plan = plan(&STORE);
+    let mut plan = Plan::new(&STORE);
     let filter = cmp(column(vec![], "price"), CmpOp::Gt, Expr::Param(1));
     plan.select = Some(vec![
         item("id", column(vec![], "id")),
@@ -491,7 +477,7 @@ fn several_aggregates_over_one_path_share_a_derived_table() {
 
 #[test]
 fn parameters_bind_in_the_order_the_text_takes_them() {
-    let mut plan = plan(&STORE);
+    let mut plan = Plan::new(&STORE);
     plan.select = Some(vec![
         item(
             "a",
@@ -533,7 +519,7 @@ fn an_unindexed_path_is_derived_over_the_whole_table_only() {
         target_indexed: false,
         ..products()
     };
-    let mut plan = plan(&STORE);
+    let mut plan = Plan::new(&STORE);
     plan.select = Some(vec![
         item("id", column(vec![], "id")),
         item("products", agg(AggFn::Count, vec![unindexed], None, None)),
@@ -553,7 +539,7 @@ fn an_unindexed_path_under_a_limit_aggregates_the_selected_keys_only() {
         target_indexed: false,
         ..products()
     };
-    let mut plan = plan(&STORE);
+    let mut plan = Plan::new(&STORE);
     plan.select = Some(vec![
         item("title", column(vec![], "name")),
         item(
