@@ -90,6 +90,10 @@ trait Syntax {
     fn inline_cte(&self) -> &'static str {
         ""
     }
+    /// What comes before a statement that joins derived tables.
+    fn derived_prefix(&self) -> &'static str {
+        ""
+    }
 }
 
 /// A query's SQL, and the order in which to bind its arguments.
@@ -117,7 +121,10 @@ pub fn render_with(plan: &Plan, dialect: DialectKind, strategy: Strategy) -> Ren
         aliases: 0,
         derived: Vec::new(),
     };
-    let sql = renderer.query(plan, strategy);
+    let mut sql = renderer.query(plan, strategy);
+    if !renderer.derived.is_empty() {
+        sql.insert_str(0, syntax.derived_prefix());
+    }
     let mut order = renderer.params;
     if syntax.numbered() {
         // `$n` names its argument: bind them in written order.

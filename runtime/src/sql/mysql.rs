@@ -48,6 +48,16 @@ impl Syntax for MySql {
         let _ = write!(out, "{value} LIKE {pattern} ESCAPE '\\\\'");
     }
 
+    fn derived_prefix(&self) -> &'static str {
+        // MariaDB may compute a grouped derived table once per outer row
+        // ("split materialization", `LATERAL DERIVED` in `EXPLAIN`), and
+        // then returns the previous row's aggregates for a row whose group
+        // is empty (seen on 10.11). Computing it once for every key is the
+        // plan fanless chose it for. MySQL reads the `/*M! */` comment as a
+        // comment.
+        "/*M!100300 SET STATEMENT optimizer_switch='split_materialized=off' FOR */ "
+    }
+
     fn no_limit(&self) -> &'static str {
         "18446744073709551615"
     }
