@@ -655,7 +655,18 @@ impl<'m> Generator<'m> {
                 }
             }
             3 => {
-                let operand = self.operand(model);
+                // A column, or an aggregate (whose `where` may hold
+                // parameters).
+                let operand = if depth > 0 && self.rng.chance(30) {
+                    let (expr, kind, nullable) = self.agg(model, depth - 1);
+                    Operand {
+                        expr,
+                        kind,
+                        nullable,
+                    }
+                } else {
+                    self.operand(model)
+                };
                 let list: Vec<Operand> = (0..self.rng.range(1, 4))
                     .map(|_| self.constant(operand.kind, operand.nullable))
                     .collect();

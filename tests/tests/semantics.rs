@@ -432,3 +432,29 @@ async fn derived_tables_are_right_whatever_mariadb_plans() {
     }
     drop_databases(dbs).await;
 }
+
+// A nullable value that holds parameters, tested with `in`, is written
+// once: `?` placeholders bind in the order of the text.
+#[tokio::test]
+async fn a_nullable_value_with_parameters_meets_a_list() {
+    let (dbs, data) = library::setup("nullable_in", SEED).await;
+    let (price, pages, none): (f64, i64, Option<i64>) = (5.0, 100, None);
+    for db in &dbs {
+        let q = query!(
+            from Publisher
+            select id
+            where max(books.pages where price > {price}) in ({pages}, {none})
+            order by id
+        );
+        let plan = q.plan();
+        let rows = fetch_all!(db, q).unwrap();
+        let want = evaluate(
+            &plan,
+            &data,
+            &[Value::Float(price), Value::Int(pages), Value::Null],
+        );
+        assert!(!want.is_empty(), "the data must hold such publishers");
+        assert_eq!(ids(rows.iter().map(|r| r.id)), want, "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}

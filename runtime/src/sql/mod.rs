@@ -777,12 +777,33 @@ impl Renderer {
                 negated,
                 nullable,
             } => {
+                let before = self.params.len();
                 let expr = self.operand(expr, scope, &mut exists);
+                let expr_params = self.params.len() - before;
                 let list: Vec<String> = list
                     .iter()
                     .map(|e| self.operand(e, scope, &mut exists))
                     .collect();
-                if *nullable {
+                if *nullable && expr_params > 0 && !self.syntax.numbered() {
+                    // The value once (its placeholders bind once), the
+                    // candidates as rows it meets: the text then takes the
+                    // candidates' parameters first.
+                    let mut params = self.params.split_off(before);
+                    let candidates = params.split_off(expr_params);
+                    self.params.extend(candidates);
+                    self.params.extend(params);
+                    let rows: Vec<String> =
+                        list.iter().map(|c| format!("SELECT {c} AS v")).collect();
+                    let alias = self.alias();
+                    let mut eq = String::new();
+                    self.syntax
+                        .null_safe_eq(&mut eq, &format!("{alias}.v"), &expr, false);
+                    let not = if *negated { "NOT " } else { "" };
+                    format!(
+                        "{not}EXISTS (SELECT 1 FROM ({}) AS {alias} WHERE {eq})",
+                        rows.join(" UNION ALL ")
+                    )
+                } else if *nullable {
                     // As many `=` as candidates, each comparing `NULL`s as
                     // equal.
                     let mut any = String::from(if *negated { "NOT (" } else { "(" });
