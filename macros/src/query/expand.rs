@@ -970,12 +970,13 @@ impl Gen<'_> {
             Expr::Path(path) => self.column(path, scope, false),
             Expr::Agg(agg) => self.agg(agg, scope),
             Expr::Param(param) => return self.param(quote!(#param), param_span(param)),
-            Expr::Lit(Lit::Str(lit)) => return self.param(quote!(#lit), lit.span()),
             Expr::Lit(lit) => {
                 let kind = match lit {
                     Lit::Int { .. } => LitKind::Int,
                     Lit::Float { .. } => LitKind::Float,
-                    Lit::Bool(_) | Lit::Str(_) => LitKind::Bool,
+                    Lit::Bool(_) => LitKind::Bool,
+                    // Bound as a parameter, so that it needs no escaping.
+                    Lit::Str(lit) => return self.param(quote!(#lit), lit.span()),
                 };
                 return Value {
                     plan: self.literal(lit),
