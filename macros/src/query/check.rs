@@ -256,7 +256,9 @@ fn cond_span(cond: &Cond) -> proc_macro2::Span {
         Cond::Cmp(a, ..) | Cond::Null { expr: a, .. } | Cond::In { expr: a, .. } => a.span(),
         Cond::Like { expr: a, .. } | Cond::Truth(a) => a.span(),
         Cond::Not(inner) => cond_span(inner),
-        Cond::And(conds) | Cond::Or(conds) => cond_span(&conds[0]),
+        Cond::And(conds) | Cond::Or(conds) => conds
+            .first()
+            .map_or_else(proc_macro2::Span::call_site, cond_span),
     }
 }
 
