@@ -12,6 +12,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use fanless::Model;
 use sqlx::{MySqlPool, PgPool, Row, SqlitePool};
 
+use fanless::__private::{render_with, DialectKind, Plan, Strategy};
+
 use crate::library::Kind;
 use crate::reference::Value;
 
@@ -451,4 +453,35 @@ pub async fn fetch_values(
         Db::Postgres(pool, _) => run!(pool),
         Db::MySql(pool, _) => run!(pool),
     }
+}
+
+/// The renderer of `db`.
+pub fn dialect(db: &Db) -> DialectKind {
+    match db {
+        Db::Sqlite(_) => DialectKind::Sqlite,
+        Db::Postgres(..) => DialectKind::Postgres,
+        Db::MySql(..) => DialectKind::MySql,
+    }
+}
+
+/// Renders `plan` for `db` with `strategy`, binds `params` as the text
+/// uses them (each once, as `query!`'s arguments are), and decodes the rows
+/// as `kinds` say. The error carries the SQL.
+pub async fn run_plan(
+    db: &Db,
+    plan: &Plan,
+    params: &[(Kind, Value)],
+    kinds: &[Kind],
+    strategy: Strategy,
+) -> Result<Vec<Vec<Value>>, String> {
+    let rendered = render_with(plan, dialect(db), strategy);
+    let mut seen = rendered.order.clone();
+    seen.sort_unstable();
+    if seen.windows(2).any(|w| w[0] == w[1]) {
+        return Err(format!("a parameter is bound twice: {}", rendered.sql));
+    }
+    let bound: Vec<&(Kind, Value)> = rendered.order.iter().map(|&n| &params[n]).collect();
+    fetch_values(db, &rendered.sql, &bound, kinds)
+        .await
+        .map_err(|e| format!("{e}\nSQL: {}", rendered.sql))
 }

@@ -393,6 +393,24 @@ fn quote(db: &Db, ident: &str) -> String {
     }
 }
 
+/// `SELECT n` for `n` in `0..10^digits`, on every database, without a
+/// recursive CTE (MariaDB stops those at 1,000 rows by default).
+pub fn numbers(digits: u32) -> String {
+    let digit = (0..10)
+        .map(|d| format!("SELECT {d} AS d"))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let value: Vec<String> = (0..digits)
+        .map(|i| format!("{} * t{i}.d", 10_u64.pow(i)))
+        .collect();
+    let tables: Vec<String> = (0..digits).map(|i| format!("({digit}) AS t{i}")).collect();
+    format!(
+        "SELECT {} AS n FROM {}",
+        value.join(" + "),
+        tables.join(" CROSS JOIN ")
+    )
+}
+
 /// Connects to every database for `test`, creates the tables and inserts
 /// the dataset of `seed` into each.
 pub async fn setup(test: &str, seed: u64) -> (Vec<Db>, Dataset) {

@@ -534,6 +534,38 @@ fn aggregate(func: AggFn, distinct: bool, mut values: Vec<Value>) -> Value {
     }
 }
 
+/// Whether `got` holds the rows of `want`: in the same order when
+/// `ordered`, floats within 1e-12 relative.
+pub fn same_rows(got: &[Vec<Value>], want: &[Vec<Value>], ordered: bool) -> bool {
+    let (mut got, mut want) = (got.to_vec(), want.to_vec());
+    if !ordered {
+        got.sort_by_key(|row| sort_key(row));
+        want.sort_by_key(|row| sort_key(row));
+    }
+    let close = |a: &Value, b: &Value| match (a, b) {
+        (Value::Float(a), Value::Float(b)) => (a - b).abs() <= 1e-12 * a.abs().max(b.abs()),
+        (a, b) => a == b,
+    };
+    got.len() == want.len()
+        && got
+            .iter()
+            .zip(&want)
+            .all(|(a, b)| a.len() == b.len() && a.iter().zip(b).all(|(a, b)| close(a, b)))
+}
+
+/// A row as text for sorting, floats to 9 digits, so that answers equal
+/// up to rounding sort alike.
+fn sort_key(row: &[Value]) -> String {
+    let values: Vec<String> = row
+        .iter()
+        .map(|value| match value {
+            Value::Float(x) => format!("{:.9e}", x + 0.0),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    values.join("|")
+}
+
 /// Calls `f` with each combination of one value per choice.
 fn for_each_combination(choices: &[Vec<Value>], f: &mut dyn FnMut(&[Value])) {
     fn walk(choices: &[Vec<Value>], prefix: &mut Vec<Value>, f: &mut dyn FnMut(&[Value])) {

@@ -3,12 +3,12 @@
 //! every database and compared with the reference evaluator on that plan.
 
 use fanless::__private::{
-    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan,
+    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan, Strategy,
 };
 use fanless::{query, Model, RelationMeta};
 use fanless_tests::library::{self, Author, Book, Publisher, Region, Review};
-use fanless_tests::reference::{evaluate, Dataset, Value};
-use fanless_tests::{drop_databases, fetch_values, name, Db};
+use fanless_tests::reference::{evaluate, same_rows, Dataset, Value};
+use fanless_tests::{drop_databases, name, run_plan, Db};
 
 fn col(alias: usize, hops: &[RelationMeta], column: &'static str) -> Expr {
     Expr::Column(ColumnPath {
@@ -341,29 +341,11 @@ async fn call_sites_build_the_plans_written_here_and_agree_with_the_reference() 
 async fn check(db: &Db, site: &Site, data: &Dataset) {
     let values: Vec<Value> = site.params.iter().map(|(_, v)| v.clone()).collect();
     let want = evaluate(&site.plan, data, &values);
-    let kind = match db {
-        Db::Sqlite(_) => fanless::__private::DialectKind::Sqlite,
-        Db::Postgres(..) => fanless::__private::DialectKind::Postgres,
-        Db::MySql(..) => fanless::__private::DialectKind::MySql,
-    };
-    let rendered =
-        fanless::__private::render_with(&site.plan, kind, fanless::__private::Strategy::Planner);
-    let params: Vec<&(library::Kind, Value)> =
-        rendered.order.iter().map(|&n| &site.params[n]).collect();
-    let got = fetch_values(db, &rendered.sql, &params, &site.kinds)
+    let got = run_plan(db, &site.plan, &site.params, &site.kinds, Strategy::Planner)
         .await
         .unwrap_or_else(|e| panic!("{} at line {}: {e}", name(db), site.line));
-    let close = |a: &Value, b: &Value| match (a, b) {
-        (Value::Float(a), Value::Float(b)) => (a - b).abs() <= 1e-12 * a.abs().max(b.abs()),
-        (a, b) => a == b,
-    };
-    let equal = got.len() == want.len()
-        && got
-            .iter()
-            .zip(&want)
-            .all(|(a, b)| a.iter().zip(b).all(|(a, b)| close(a, b)));
     assert!(
-        equal,
+        same_rows(&got, &want, true),
         "{} at line {}:\nwant {want:?}\n got {got:?}",
         name(db),
         site.line

@@ -7,11 +7,11 @@
 //! another seed. A failure prints the seed, the shrunk plan, the SQL and
 //! both answers.
 
-use fanless::__private::{render_with, DialectKind, Plan, Strategy};
+use fanless::__private::{render_with, Plan, Strategy};
 use fanless_tests::generate::{self, Case, Generator};
 use fanless_tests::library::{self, Kind};
 use fanless_tests::reference::{self, Dataset, Value};
-use fanless_tests::{connect, drop_databases, fetch_values, name, Db};
+use fanless_tests::{connect, dialect, drop_databases, name, run_plan, Db};
 
 /// Plans per dataset: each dataset is inserted once per database.
 const PLANS_PER_DATASET: usize = 50;
@@ -50,7 +50,7 @@ async fn every_strategy_returns_what_the_reference_says() {
             let case = generator.case();
             let want = reference::evaluate(&case.plan, &data, &values(&case));
             for db in &dbs {
-                for &strategy in Strategy::all(kind(db)) {
+                for &strategy in Strategy::all(dialect(db)) {
                     runs += 1;
                     if let Err(error) = check(db, &case, strategy, &want).await {
                         let case = shrink(db, case.clone(), strategy, &data).await;
@@ -89,14 +89,6 @@ async fn every_strategy_returns_what_the_reference_says() {
     );
 }
 
-fn kind(db: &Db) -> DialectKind {
-    match db {
-        Db::Sqlite(_) => DialectKind::Sqlite,
-        Db::Postgres(..) => DialectKind::Postgres,
-        Db::MySql(..) => DialectKind::MySql,
-    }
-}
-
 fn values(case: &Case) -> Vec<Value> {
     case.params.iter().map(|(_, value)| value.clone()).collect()
 }
@@ -108,54 +100,14 @@ async fn check(
     strategy: Strategy,
     want: &[Vec<Value>],
 ) -> Result<(), String> {
-    let rendered = render_with(&case.plan, kind(db), strategy);
-    let mut seen = rendered.order.clone();
-    seen.sort_unstable();
-    if seen.windows(2).any(|w| w[0] == w[1]) {
-        return Err(format!("a parameter is bound twice: {}", rendered.sql));
-    }
-    let params: Vec<&(Kind, Value)> = rendered.order.iter().map(|&n| &case.params[n]).collect();
-    let got = fetch_values(db, &rendered.sql, &params, &case.kinds)
-        .await
-        .map_err(|e| format!("{e}\nSQL: {}", rendered.sql))?;
-    let (mut got, mut want) = (got, want.to_vec());
-    if !case.ordered {
-        got.sort_by_key(|row| sort_key(row));
-        want.sort_by_key(|row| sort_key(row));
-    }
-    let equal = got.len() == want.len()
-        && got
-            .iter()
-            .zip(&want)
-            .all(|(a, b)| a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b)));
-    if equal {
+    let got = run_plan(db, &case.plan, &case.params, &case.kinds, strategy).await?;
+    if reference::same_rows(&got, want, case.ordered) {
         Ok(())
     } else {
+        let sql = render_with(&case.plan, dialect(db), strategy).sql;
         Err(format!(
-            "rows differ\nSQL: {}\nwant: {want:?}\n got: {got:?}",
-            rendered.sql
+            "rows differ\nSQL: {sql}\nwant: {want:?}\n got: {got:?}"
         ))
-    }
-}
-
-/// A row as text for sorting, floats to 9 digits, so that answers equal
-/// up to rounding sort alike.
-fn sort_key(row: &[Value]) -> String {
-    let values: Vec<String> = row
-        .iter()
-        .map(|value| match value {
-            Value::Float(x) => format!("{:.9e}", x + 0.0),
-            other => format!("{other:?}"),
-        })
-        .collect();
-    values.join("|")
-}
-
-/// Equal, floats within 1e-12 relative.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Float(a), Value::Float(b)) => (a - b).abs() <= 1e-12 * a.abs().max(b.abs()),
-        (a, b) => a == b,
     }
 }
 

@@ -10,30 +10,20 @@ use fanless_tests::library::{self, Book, Region};
 use fanless_tests::{connect, drop_databases, execute, fetch_all, name, Db};
 use futures_core::Stream;
 
-/// Books `1..=100_000`, written without a recursive CTE (MariaDB stops
-/// those at 1,000 rows by default).
-const MANY_BOOKS: &str = "INSERT INTO lib_book (id, publisher_id, title, price, in_print) \
-     SELECT 1 + a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d, 1, 't', 1.0, TRUE \
-     FROM (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
-           UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS a \
-     CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
-           UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS b \
-     CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
-           UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS c \
-     CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
-           UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS e \
-     CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
-           UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS f";
-
 const BOOKS: usize = 100_000;
 
-/// The tables, with publisher 1 and [`MANY_BOOKS`].
+/// The tables, with publisher 1 and its books `1..=BOOKS`.
 async fn many_books(db: &Db) {
     for statement in library::schema(db) {
         execute(db, &statement).await;
     }
     execute(db, "INSERT INTO lib_publisher (id, name) VALUES (1, 'p')").await;
-    execute(db, MANY_BOOKS).await;
+    let books = format!(
+        "INSERT INTO lib_book (id, publisher_id, title, price, in_print) \
+         SELECT 1 + n, 1, 't', 1.0, TRUE FROM ({}) AS numbers",
+        library::numbers(5)
+    );
+    execute(db, &books).await;
 }
 
 async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {

@@ -392,14 +392,12 @@ async fn derived_tables_are_right_whatever_mariadb_plans() {
     for db in &dbs {
         if let Db::MySql(..) = db {
             // Statistics of tables a thousand times larger than the data.
+            let books = format!(
+                "INSERT INTO lib_book SELECT 100 + n, 1, NULL, 'x', 1.0, NULL, NULL, TRUE FROM ({}) AS numbers",
+                library::numbers(3)
+            );
             for statement in [
-                "INSERT INTO lib_book SELECT 100 + a.d + 10 * b.d + 100 * c.d, 1, NULL, 'x', 1.0, NULL, NULL, TRUE \
-                 FROM (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
-                 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS a \
-                 CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
-                 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS b \
-                 CROSS JOIN (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 \
-                 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) AS c",
+                books.as_str(),
                 "INSERT INTO lib_book_author SELECT id + 1000, id, 1, 0.5 FROM lib_book WHERE id >= 100",
                 "ANALYZE TABLE lib_book, lib_book_author, lib_author",
                 "DELETE FROM lib_book_author WHERE id >= 1000",
