@@ -7,14 +7,13 @@ use sqlx::{ColumnIndex, Decode, Row, Type};
 
 pub use crate::exec::{Arg, Args, FromRow, Query, SqlCache};
 pub use crate::model::{
-    Card, Column, Many, Model, Numeric, One, Optional, Relation, RelationMeta, Scalar, ToOne,
-    Unique,
+    Bool, Card, Column, False, Many, Model, Numeric, One, Optional, Relation, RelationMeta, Scalar,
+    Table, ToOne, True, Unique,
 };
 pub use crate::plan::{
     Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan,
 };
-pub use crate::schema::{ColumnDef, Table};
-pub use crate::sql::{render_with, DialectKind, Rendered, Strategy};
+pub use crate::sql::{create_table, render_with, ColumnDef, DialectKind, Rendered, Strategy};
 pub use sqlx;
 
 /// The type of a value in a query, known to rustc and never constructed at
@@ -42,30 +41,6 @@ impl<T> Witness<T> {
     {
         T::NULLABLE
     }
-}
-
-/// A boolean as a type, for the checks rustc computes over joins.
-pub trait Bool {
-    /// `Self or B`.
-    type Or<B: Bool>: Bool;
-    /// `Self and B`.
-    type And<B: Bool>: Bool;
-}
-
-/// The type `true`.
-pub enum True {}
-
-/// The type `false`.
-pub enum False {}
-
-impl Bool for True {
-    type Or<B: Bool> = True;
-    type And<B: Bool> = B;
-}
-
-impl Bool for False {
-    type Or<B: Bool> = B;
-    type And<B: Bool> = False;
 }
 
 /// A type-level boolean carried by a value, so that rustc infers it from

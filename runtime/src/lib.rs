@@ -25,8 +25,8 @@ pub mod __private;
 pub use exec::{Dialect, Query};
 pub use fanless_macros::{query, query_as, Model};
 pub use model::{
-    Card, Column, Many, Model, ModelMeta, Numeric, One, Optional, Relation, RelationMeta, Scalar,
-    ToOne, Unique, UniqueKey,
+    Card, Column, ForeignKey, Many, Model, ModelMeta, Numeric, One, Optional, Relation,
+    RelationMeta, Scalar, SqlType, ToOne, Unique, UniqueKey,
 };
-pub use schema::{missing_indexes, ForeignKey, MissingIndex, SqlType};
+pub use schema::{missing_indexes, MissingIndex};
 pub use sqlx;

@@ -1,5 +1,4 @@
-//! Tables from models: `CREATE TABLE` and foreign-key indexes per dialect,
-//! and a check of a live database for foreign keys without an index.
+//! A check of a live database for foreign keys without an index.
 //!
 //! Every aggregate over a relation path joins on a foreign key; fanless
 //! assumes each such key is indexed unless its `belongs_to` says
@@ -11,93 +10,8 @@ use std::fmt;
 use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
 
 use crate::exec::Dialect;
-use crate::model::{Model, ModelMeta};
-use crate::sql::{self, DialectKind};
-
-/// A foreign key held by a `belongs_to` field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ForeignKey {
-    /// The relation's name.
-    pub relation: &'static str,
-    /// The foreign key column, unquoted.
-    pub column: &'static str,
-    /// The model the key points to.
-    pub target: &'static ModelMeta,
-    /// Whether the model says the column is indexed (`indexed = false`
-    /// says it is not).
-    pub indexed: bool,
-    /// Whether no two rows hold one key (`unique`): its index is unique.
-    pub unique: bool,
-}
-
-/// A column's SQL type in database `DB`, for [`Model::create_table`].
-///
-/// Text compares and sorts by the column's collation. On PostgreSQL the
-/// text columns `create_table` makes use the `"C"` collation, which orders
-/// by code point as SQLite does and as Rust's `str` does; MySQL's default
-/// collations ignore case and trailing spaces (a binary collation such as
-/// `utf8mb4_bin` does not, but sqlx cannot decode its values as `String`:
-/// sqlx issue 3387).
-///
-/// Implemented for the primitive types sqlx maps, and `Option<T>` (a
-/// nullable column). Implement it for a custom column type to create tables
-/// holding it.
-pub trait SqlType<DB> {
-    /// The type, as written in `CREATE TABLE`.
-    const SQL: &'static str;
-    /// Whether the column accepts `NULL`.
-    const NULLABLE: bool = false;
-}
-
-impl<DB, T: SqlType<DB>> SqlType<DB> for Option<T> {
-    const SQL: &'static str = T::SQL;
-    const NULLABLE: bool = true;
-}
-
-macro_rules! sql_types {
-    ($feature:literal, $db:ty, $($t:ty => $sql:literal),* $(,)?) => {
-        $(
-            #[cfg(feature = $feature)]
-            impl SqlType<$db> for $t {
-                const SQL: &'static str = $sql;
-            }
-        )*
-    };
-}
-
-sql_types!("postgres", sqlx::Postgres,
-    bool => "BOOLEAN", i16 => "SMALLINT", i32 => "INTEGER", i64 => "BIGINT",
-    f32 => "REAL", f64 => "DOUBLE PRECISION", String => "TEXT COLLATE \"C\"", Vec<u8> => "BYTEA",
-);
-sql_types!("sqlite", sqlx::Sqlite,
-    bool => "BOOLEAN", i16 => "INTEGER", i32 => "INTEGER", i64 => "INTEGER",
-    f32 => "REAL", f64 => "REAL", String => "TEXT", Vec<u8> => "BLOB",
-);
-sql_types!("mysql", sqlx::MySql,
-    bool => "BOOLEAN", i16 => "SMALLINT", i32 => "INT", i64 => "BIGINT",
-    f32 => "FLOAT", f64 => "DOUBLE", String => "VARCHAR(255)", Vec<u8> => "BLOB",
-);
-
-/// A column as `CREATE TABLE` writes it.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy)]
-pub struct ColumnDef {
-    pub name: &'static str,
-    pub sql: &'static str,
-    pub nullable: bool,
-}
-
-/// The column types of a model in database `DB`; `#[derive(Model)]`
-/// implements it wherever every field type has an [`SqlType`].
-#[doc(hidden)]
-pub trait Table<DB>: Model {
-    fn columns() -> Vec<ColumnDef>;
-}
-
-/// `CREATE TABLE` and `CREATE INDEX` statements for `M` in `DB`.
-pub(crate) fn create_table<M: Table<DB>, DB: Dialect>() -> Vec<String> {
-    sql::create_table(M::META, &M::columns(), M::FOREIGN_KEYS, DB::KIND)
-}
+use crate::model::{ForeignKey, Model};
+use crate::sql;
 
 /// A foreign key a database has no index for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,11 +94,4 @@ where
             create: sql::create_index(M::META, key, DB::KIND),
         })
         .collect())
-}
-
-impl DialectKind {
-    /// Whether a `FOREIGN KEY` constraint indexes its column by itself.
-    pub(crate) fn indexes_foreign_keys(self) -> bool {
-        self == Self::MySql
-    }
 }

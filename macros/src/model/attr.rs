@@ -5,6 +5,7 @@ use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::{Attribute, Ident, LitStr, Path};
 
+use super::names::snake_case;
 use crate::diag::{did_you_mean, Ctxt};
 
 const STRUCT_KEYS: [&str; 3] = ["table", "has_many", "has_one"];
@@ -85,7 +86,7 @@ impl InverseAttr {
                     "`{key}` declares one relation; write a second `{key}(...)` for `{name}`"
                 )));
             } else if !inner.input.peek(syn::Token![=]) {
-                let relation = crate::model::ir::snake_case(&name.to_string());
+                let relation = snake_case(&name.to_string());
                 return Err(inner.error(format!(
                     "`{key}` needs a name for the relation: `{key}({relation}s = {name})`"
                 )));

@@ -7,7 +7,8 @@ use proc_macro2::Span;
 
 use syn::ext::IdentExt;
 
-use super::ir::{ident, snake_case, Model};
+use super::ir::Model;
+use super::names::{ident, snake_case};
 use crate::diag::Ctxt;
 
 pub fn check(model: &Model, cx: &mut Ctxt) {

@@ -6,7 +6,8 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::Ident;
 
-use super::ir::{ident as ident_of, snake_case, Model};
+use super::ir::Model;
+use super::names::{ident as ident_of, snake_case};
 use crate::private::Private;
 
 /// The impls and companion types of `model`. Total over any IR, valid or
@@ -166,16 +167,21 @@ pub fn expand(model: &Model) -> TokenStream {
 
         // Checked only where `create_table` is called, so that columns of
         // types without an SQL type still work in queries.
-        impl<__DB> #fl::Table<__DB> for #ident
+        impl<__DB: ::fanless::Dialect> #fl::Table<__DB> for #ident
         where
             #(#types: ::fanless::SqlType<__DB>,)*
         {
-            fn columns() -> ::std::vec::Vec<#fl::ColumnDef> {
-                ::std::vec![#(#fl::ColumnDef {
-                    name: #names,
-                    sql: <#types as ::fanless::SqlType<__DB>>::SQL,
-                    nullable: <#types as ::fanless::SqlType<__DB>>::NULLABLE,
-                }),*]
+            fn ddl() -> ::std::vec::Vec<::std::string::String> {
+                #fl::create_table(
+                    <Self as ::fanless::Model>::META,
+                    &[#(#fl::ColumnDef {
+                        name: #names,
+                        sql: <#types as ::fanless::SqlType<__DB>>::SQL,
+                        nullable: <#types as ::fanless::SqlType<__DB>>::NULLABLE,
+                    }),*],
+                    <Self as ::fanless::Model>::FOREIGN_KEYS,
+                    <__DB as ::fanless::Dialect>::KIND,
+                )
             }
         }
 

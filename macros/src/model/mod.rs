@@ -5,6 +5,7 @@ mod attr;
 mod check;
 mod expand;
 mod ir;
+mod names;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -4,8 +4,17 @@
 use std::fmt::Write;
 
 use super::DialectKind;
+use crate::model::ForeignKey;
 use crate::model::ModelMeta;
-use crate::schema::{ColumnDef, ForeignKey};
+
+/// A column as `CREATE TABLE` writes it.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnDef {
+    pub name: &'static str,
+    pub sql: &'static str,
+    pub nullable: bool,
+}
 
 /// `CREATE TABLE` for `model`, then the indexes of its foreign keys.
 pub fn create_table(

@@ -13,7 +13,7 @@ mod postgres;
 mod sqlite;
 mod strategy;
 
-pub use ddl::{create_index, create_table, leading_index_columns};
+pub use ddl::{create_index, create_table, leading_index_columns, ColumnDef};
 pub use strategy::Strategy;
 
 use std::fmt::Write;
@@ -33,6 +33,11 @@ pub enum DialectKind {
 }
 
 impl DialectKind {
+    /// Whether a `FOREIGN KEY` constraint indexes its column by itself.
+    pub(crate) fn indexes_foreign_keys(self) -> bool {
+        self == Self::MySql
+    }
+
     /// Every dialect, in the order of the per-site cache.
     pub const ALL: [Self; 3] = [Self::Postgres, Self::Sqlite, Self::MySql];
 

@@ -386,7 +386,7 @@ fn identifiers_are_quoted_whatever_they_hold() {
 
 #[test]
 fn tables_with_foreign_keys_and_their_indexes() {
-    use crate::schema::{ColumnDef, ForeignKey};
+    use crate::model::ForeignKey;
     let columns = [
         ColumnDef {
             name: "id",

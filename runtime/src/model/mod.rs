@@ -1,6 +1,12 @@
 //! What `#[derive(Model)]` publishes about a model: the [`Model`] trait, typed
 //! column and relation values, and the untyped metadata the SQL renderer reads.
 
+mod card;
+mod types;
+
+pub use card::{Bool, Card, False, Many, One, Optional, ToOne, True, Unique, UniqueKey};
+pub use types::{Numeric, Scalar, SqlType, Table};
+
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Deref;
@@ -38,7 +44,7 @@ pub trait Model: Sized + 'static {
     /// Table name, column names and primary key.
     const META: &'static ModelMeta;
     /// The foreign keys of the `belongs_to` fields.
-    const FOREIGN_KEYS: &'static [crate::ForeignKey];
+    const FOREIGN_KEYS: &'static [ForeignKey];
 
     /// `CREATE TABLE` for this model in `DB`, then a `CREATE INDEX` for each
     /// foreign key not declared `indexed = false` (MySQL indexes them with
@@ -67,10 +73,9 @@ pub trait Model: Sized + 'static {
     /// ```
     fn create_table<DB>() -> Vec<String>
     where
-        DB: crate::Dialect,
-        Self: crate::schema::Table<DB>,
+        Self: Table<DB>,
     {
-        crate::schema::create_table::<Self, DB>()
+        <Self as Table<DB>>::ddl()
     }
 }
 
@@ -242,177 +247,18 @@ impl RelationMeta {
     }
 }
 
-/// Cardinality of a relation whose target always exists (a non-null FK).
-#[derive(Debug, Clone, Copy)]
-pub enum One {}
-/// Cardinality of a relation with at most one target (a nullable FK, `has_one`).
-#[derive(Debug, Clone, Copy)]
-pub enum Optional {}
-/// Cardinality of a relation with any number of targets (`has_many`).
-#[derive(Debug, Clone, Copy)]
-pub enum Many {}
-
-/// The cardinality of a `belongs_to(..., unique)`: `C` ([`One`] or
-/// [`Optional`]), and no two rows hold one key, so that the inverse may be
-/// a `has_one`.
-pub struct Unique<C>(PhantomData<fn() -> C>);
-
-impl<C> fmt::Debug for Unique<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Unique")
-    }
-}
-
-/// A foreign key declared `unique`, which a `has_one` goes through.
-#[diagnostic::on_unimplemented(
-    message = "a `has_one` goes through a unique foreign key",
-    label = "the `belongs_to` this goes through is not `unique`",
-    note = "declare it on the other model: `#[model(belongs_to(Target, unique))]`, which `create_table` makes a unique index"
-)]
-pub trait UniqueKey: Card {}
-
-impl<C: ToOne> UniqueKey for Unique<C> {}
-
-/// The cardinalities that lead to at most one row: [`One`] and [`Optional`].
-#[diagnostic::on_unimplemented(
-    message = "this path goes through a to-many relation, so it has many values per row",
-    label = "to-many relation",
-    note = "aggregate over the path instead, such as `count(...)`, `min(...)` or `max(...)`: each aggregate becomes its own subquery"
-)]
-pub trait ToOne: Card {}
-
-impl ToOne for One {}
-impl ToOne for Optional {}
-impl<C: ToOne> ToOne for Unique<C> {}
-
-/// A cardinality: [`One`], [`Optional`] or [`Many`].
-pub trait Card: sealed::Sealed {
-    /// The type a column of type `T` has when read through a relation of
-    /// this cardinality (for a to-many one, the type of each value).
-    type Through<T: Scalar>;
-    /// Whether one row may lead to many, as a type: the join checks of
-    /// `query!` are computed by rustc from it.
-    #[doc(hidden)]
-    type Many: crate::__private::Bool;
-}
-
-impl Card for One {
-    type Through<T: Scalar> = T;
-    type Many = crate::__private::False;
-}
-
-impl Card for Optional {
-    type Through<T: Scalar> = Option<T::NonNull>;
-    type Many = crate::__private::False;
-}
-
-impl Card for Many {
-    type Through<T: Scalar> = T;
-    type Many = crate::__private::True;
-}
-
-impl<C: ToOne> Card for Unique<C> {
-    type Through<T: Scalar> = C::Through<T>;
-    type Many = C::Many;
-}
-
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for super::One {}
-    impl Sealed for super::Optional {}
-    impl Sealed for super::Many {}
-    impl<C> Sealed for super::Unique<C> {}
-}
-
-/// A column type, and its form without `NULL`.
-///
-/// Implemented for the primitive types sqlx decodes, and for `Option<T>`. It
-/// lets a column read through a nullable relation become `Option<T>` (never
-/// `Option<Option<T>>`), and gives `min`/`max` their `Option<T>` type.
-pub trait Scalar {
-    /// The type without `Option`.
-    type NonNull;
-    /// Whether the type holds `NULL` (it is an `Option`).
-    const NULLABLE: bool;
-}
-
-impl<T: Scalar> Scalar for Option<T> {
-    type NonNull = T::NonNull;
-    const NULLABLE: bool = true;
-}
-
-macro_rules! scalars {
-    ($($t:ty),* $(,)?) => {
-        $(impl Scalar for $t {
-            type NonNull = $t;
-            const NULLABLE: bool = false;
-        })*
-    };
-}
-
-scalars!(
-    bool,
-    i8,
-    i16,
-    i32,
-    i64,
-    u8,
-    u16,
-    u32,
-    u64,
-    f32,
-    f64,
-    String,
-    Vec<u8>
-);
-
-/// A numeric column type: what `sum` and `avg` accept.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a numeric column type",
-    label = "`sum` and `avg` need a numeric column",
-    note = "numeric column types are `i16`, `i32`, `i64`, `f32` and `f64`, or `Option` of one"
-)]
-pub trait Numeric: Scalar<NonNull = Self> + Sized {
-    /// The type the database returns a sum in, after fanless's cast.
-    #[doc(hidden)]
-    type Wide;
-    /// Whether the sum is cast to a floating point type.
-    #[doc(hidden)]
-    const FLOAT: bool;
-    /// Narrows a sum back to the column's type; `None` if it does not fit.
-    #[doc(hidden)]
-    fn narrow(wide: Self::Wide) -> Option<Self>;
-}
-
-macro_rules! integers {
-    ($($t:ty),*) => {$(
-        impl Numeric for $t {
-            type Wide = i64;
-            const FLOAT: bool = false;
-            fn narrow(wide: i64) -> Option<Self> {
-                Self::try_from(wide).ok()
-            }
-        }
-    )*};
-}
-
-integers!(i16, i32, i64);
-
-impl Numeric for f64 {
-    type Wide = f64;
-    const FLOAT: bool = true;
-    fn narrow(wide: f64) -> Option<Self> {
-        Some(wide)
-    }
-}
-
-impl Numeric for f32 {
-    type Wide = f64;
-    const FLOAT: bool = true;
-    fn narrow(wide: f64) -> Option<Self> {
-        // A sum of `f32` values is computed in double precision; rounding it
-        // to `f32` is the expected result, but an overflow is not.
-        let narrow = wide as f32;
-        (narrow.is_finite() || !wide.is_finite()).then_some(narrow)
-    }
+/// A foreign key held by a `belongs_to` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForeignKey {
+    /// The relation's name.
+    pub relation: &'static str,
+    /// The foreign key column, unquoted.
+    pub column: &'static str,
+    /// The model the key points to.
+    pub target: &'static ModelMeta,
+    /// Whether the model says the column is indexed (`indexed = false`
+    /// says it is not).
+    pub indexed: bool,
+    /// Whether no two rows hold one key (`unique`): its index is unique.
+    pub unique: bool,
 }

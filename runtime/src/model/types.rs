@@ -1,0 +1,153 @@
+//! Column types: what a column reads as through a relation, what `sum` and
+//! `avg` accept, and what `create_table` writes.
+
+use super::Model;
+
+/// A column type, and its form without `NULL`.
+///
+/// Implemented for the primitive types sqlx decodes, and for `Option<T>`. It
+/// lets a column read through a nullable relation become `Option<T>` (never
+/// `Option<Option<T>>`), and gives `min`/`max` their `Option<T>` type.
+pub trait Scalar {
+    /// The type without `Option`.
+    type NonNull;
+    /// Whether the type holds `NULL` (it is an `Option`).
+    const NULLABLE: bool;
+}
+
+impl<T: Scalar> Scalar for Option<T> {
+    type NonNull = T::NonNull;
+    const NULLABLE: bool = true;
+}
+
+macro_rules! scalars {
+    ($($t:ty),* $(,)?) => {
+        $(impl Scalar for $t {
+            type NonNull = $t;
+            const NULLABLE: bool = false;
+        })*
+    };
+}
+
+scalars!(
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    String,
+    Vec<u8>
+);
+
+/// A numeric column type: what `sum` and `avg` accept.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a numeric column type",
+    label = "`sum` and `avg` need a numeric column",
+    note = "numeric column types are `i16`, `i32`, `i64`, `f32` and `f64`, or `Option` of one"
+)]
+pub trait Numeric: Scalar<NonNull = Self> + Sized {
+    /// The type the database returns a sum in, after fanless's cast.
+    #[doc(hidden)]
+    type Wide;
+    /// Whether the sum is cast to a floating point type.
+    #[doc(hidden)]
+    const FLOAT: bool;
+    /// Narrows a sum back to the column's type; `None` if it does not fit.
+    #[doc(hidden)]
+    fn narrow(wide: Self::Wide) -> Option<Self>;
+}
+
+macro_rules! integers {
+    ($($t:ty),*) => {$(
+        impl Numeric for $t {
+            type Wide = i64;
+            const FLOAT: bool = false;
+            fn narrow(wide: i64) -> Option<Self> {
+                Self::try_from(wide).ok()
+            }
+        }
+    )*};
+}
+
+integers!(i16, i32, i64);
+
+impl Numeric for f64 {
+    type Wide = f64;
+    const FLOAT: bool = true;
+    fn narrow(wide: f64) -> Option<Self> {
+        Some(wide)
+    }
+}
+
+impl Numeric for f32 {
+    type Wide = f64;
+    const FLOAT: bool = true;
+    fn narrow(wide: f64) -> Option<Self> {
+        // A sum of `f32` values is computed in double precision; rounding it
+        // to `f32` is the expected result, but an overflow is not.
+        let narrow = wide as f32;
+        (narrow.is_finite() || !wide.is_finite()).then_some(narrow)
+    }
+}
+
+/// A column's SQL type in database `DB`, for [`Model::create_table`].
+///
+/// Text compares and sorts by the column's collation. On PostgreSQL the
+/// text columns `create_table` makes use the `"C"` collation, which orders
+/// by code point as SQLite does and as Rust's `str` does; MySQL's default
+/// collations ignore case and trailing spaces (a binary collation such as
+/// `utf8mb4_bin` does not, but sqlx cannot decode its values as `String`:
+/// sqlx issue 3387).
+///
+/// Implemented for the primitive types sqlx maps, and `Option<T>` (a
+/// nullable column). Implement it for a custom column type to create tables
+/// holding it.
+pub trait SqlType<DB> {
+    /// The type, as written in `CREATE TABLE`.
+    const SQL: &'static str;
+    /// Whether the column accepts `NULL`.
+    const NULLABLE: bool = false;
+}
+
+impl<DB, T: SqlType<DB>> SqlType<DB> for Option<T> {
+    const SQL: &'static str = T::SQL;
+    const NULLABLE: bool = true;
+}
+
+macro_rules! sql_types {
+    ($feature:literal, $db:ty, $($t:ty => $sql:literal),* $(,)?) => {
+        $(
+            #[cfg(feature = $feature)]
+            impl SqlType<$db> for $t {
+                const SQL: &'static str = $sql;
+            }
+        )*
+    };
+}
+
+sql_types!("postgres", sqlx::Postgres,
+    bool => "BOOLEAN", i16 => "SMALLINT", i32 => "INTEGER", i64 => "BIGINT",
+    f32 => "REAL", f64 => "DOUBLE PRECISION", String => "TEXT COLLATE \"C\"", Vec<u8> => "BYTEA",
+);
+sql_types!("sqlite", sqlx::Sqlite,
+    bool => "BOOLEAN", i16 => "INTEGER", i32 => "INTEGER", i64 => "INTEGER",
+    f32 => "REAL", f64 => "REAL", String => "TEXT", Vec<u8> => "BLOB",
+);
+sql_types!("mysql", sqlx::MySql,
+    bool => "BOOLEAN", i16 => "SMALLINT", i32 => "INT", i64 => "BIGINT",
+    f32 => "FLOAT", f64 => "DOUBLE", String => "VARCHAR(255)", Vec<u8> => "BLOB",
+);
+
+/// The column types of a model in database `DB`; `#[derive(Model)]`
+/// implements it wherever every field type has an [`SqlType`].
+#[doc(hidden)]
+pub trait Table<DB>: Model {
+    /// `CREATE TABLE` and `CREATE INDEX` statements for the model in `DB`.
+    fn ddl() -> Vec<String>;
+}
