@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use syn::Ident;
 
 use super::ir::{AggFn, Cond, Expr, Lit, Path, Query};
+use super::visit::{visit_cond_top, visit_expr, visit_exprs};
 use crate::diag::Ctxt;
 
 pub fn check(query: &Query, cx: &mut Ctxt) {
@@ -224,33 +225,6 @@ fn check_grouping(query: &Query, outputs: &[String], cx: &mut Ctxt) {
     }
 }
 
-/// Calls `f` on the values of a condition, not inside aggregates.
-pub(super) fn visit_cond_top(cond: &Cond, f: &mut dyn FnMut(&Expr)) {
-    match cond {
-        Cond::Cmp(a, _, b) => {
-            f(a);
-            f(b);
-        }
-        Cond::Null { expr, .. } | Cond::Truth(expr) => f(expr),
-        Cond::In { expr, list, .. } => {
-            f(expr);
-            for e in list {
-                f(e);
-            }
-        }
-        Cond::Like { expr, pattern, .. } => {
-            f(expr);
-            f(pattern);
-        }
-        Cond::Not(inner) => visit_cond_top(inner, f),
-        Cond::And(conds) | Cond::Or(conds) => {
-            for cond in conds {
-                visit_cond_top(cond, f);
-            }
-        }
-    }
-}
-
 fn cond_span(cond: &Cond) -> proc_macro2::Span {
     match cond {
         Cond::Cmp(a, ..) | Cond::Null { expr: a, .. } | Cond::In { expr: a, .. } => a.span(),
@@ -383,39 +357,6 @@ fn check_agg(expr: &Expr, cx: &mut Ctxt) {
         }
         _ => {}
     }
-}
-
-/// Calls `f` on every expression of the query, aggregates' inner ones too.
-fn visit_exprs(query: &Query, f: &mut dyn FnMut(&Expr)) {
-    for item in query.select.iter().flatten() {
-        visit_expr(&item.expr, f);
-    }
-    if let Some(cond) = &query.filter {
-        visit_cond(cond, f);
-    }
-    for expr in &query.group {
-        visit_expr(expr, f);
-    }
-    if let Some(cond) = &query.having {
-        visit_cond(cond, f);
-    }
-    for order in &query.order {
-        visit_expr(&order.expr, f);
-    }
-}
-
-fn visit_expr(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
-    f(expr);
-    if let Expr::Agg(agg) = expr {
-        if let Some(cond) = &agg.filter {
-            visit_cond(cond, f);
-        }
-    }
-}
-
-/// Calls `f` on the values of a condition, aggregates' inner ones too.
-fn visit_cond(cond: &Cond, f: &mut dyn FnMut(&Expr)) {
-    visit_cond_top(cond, &mut |expr| visit_expr(expr, f));
 }
 
 #[cfg(test)]

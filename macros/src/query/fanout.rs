@@ -11,8 +11,8 @@
 use proc_macro2::Span;
 use syn::Ident;
 
-use super::check::visit_cond_top;
 use super::ir::{AggFn, Expr, Query};
+use super::visit::visit_cond_top;
 
 /// The aliases of a join-form query: the root's, then one per join.
 pub struct Tree {

@@ -137,8 +137,17 @@ impl AggFn {
 }
 
 pub enum Lit {
-    Int { lit: LitInt, negative: bool },
-    Float { lit: LitFloat, negative: bool },
+    /// `value` is what `-`, if `negative`, and `lit` spell.
+    Int {
+        lit: LitInt,
+        negative: bool,
+        value: i64,
+    },
+    Float {
+        lit: LitFloat,
+        negative: bool,
+        value: f64,
+    },
     Str(LitStr),
     Bool(LitBool),
 }
@@ -238,8 +247,10 @@ impl Text<'_> {
             }
             Expr::Param(param) => format!("{{{}}}", quote::quote!(#param)),
             Expr::Lit(lit) => match lit {
-                Lit::Int { lit, negative } => format!("{}{lit}", if *negative { "-" } else { "" }),
-                Lit::Float { lit, negative } => {
+                Lit::Int { lit, negative, .. } => {
+                    format!("{}{lit}", if *negative { "-" } else { "" })
+                }
+                Lit::Float { lit, negative, .. } => {
                     format!("{}{lit}", if *negative { "-" } else { "" })
                 }
                 Lit::Str(lit) => format!("{:?}", lit.value()),

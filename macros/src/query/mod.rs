@@ -4,7 +4,9 @@ mod check;
 mod expand;
 mod fanout;
 mod ir;
+mod literals;
 mod parse;
+mod visit;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -24,14 +26,13 @@ pub fn try_expand(input: TokenStream, as_type: bool) -> Result<TokenStream, syn:
     } else {
         syn::parse2::<ir::Query>(input)?
     };
-    // The expansion relies on the checks for the grammar's rules; it
-    // still reports what only it sees (literals out of range).
+    // What the syntax alone decides is checked here; the expansion leaves
+    // the rest (names, types, cardinalities) to rustc.
     let mut cx = Ctxt::default();
     check::check(&query, &mut cx);
+    literals::check(&query, &mut cx);
     cx.finish()?;
-    let mut cx = Ctxt::default();
-    let tokens = expand::expand(&query, &mut cx);
-    cx.finish().map(|()| tokens)
+    Ok(expand::expand(&query))
 }
 
 /// The errors, in an expression of any type, so that one mistake in a

@@ -251,27 +251,15 @@ impl Parse for Expr {
         if input.peek(Token![-]) {
             input.parse::<Token![-]>()?;
             return match input.parse::<syn::Lit>()? {
-                syn::Lit::Int(lit) => Ok(Self::Lit(Lit::Int {
-                    lit,
-                    negative: true,
-                })),
-                syn::Lit::Float(lit) => Ok(Self::Lit(Lit::Float {
-                    lit,
-                    negative: true,
-                })),
+                syn::Lit::Int(lit) => int(lit, true),
+                syn::Lit::Float(lit) => float(lit, true),
                 other => Err(syn::Error::new(other.span(), "expected a number after `-`")),
             };
         }
         if input.peek(syn::Lit) {
             return match input.parse::<syn::Lit>()? {
-                syn::Lit::Int(lit) => Ok(Self::Lit(Lit::Int {
-                    lit,
-                    negative: false,
-                })),
-                syn::Lit::Float(lit) => Ok(Self::Lit(Lit::Float {
-                    lit,
-                    negative: false,
-                })),
+                syn::Lit::Int(lit) => int(lit, false),
+                syn::Lit::Float(lit) => float(lit, false),
                 syn::Lit::Str(lit) => Ok(Self::Lit(Lit::Str(lit))),
                 syn::Lit::Bool(lit) => Ok(Self::Lit(Lit::Bool(lit))),
                 syn::Lit::Char(lit) => Err(syn::Error::new(
@@ -395,6 +383,38 @@ impl Parse for Cond {
             }
         }
         Ok(one_or(any, Cond::Or))
+    }
+}
+
+/// An integer literal, `negative` when a `-` came before it.
+fn int(lit: syn::LitInt, negative: bool) -> syn::Result<Expr> {
+    let sign = if negative { "-" } else { "" };
+    match format!("{sign}{}", lit.base10_digits()).parse::<i64>() {
+        Ok(value) => Ok(Expr::Lit(Lit::Int {
+            lit,
+            negative,
+            value,
+        })),
+        Err(_) => Err(syn::Error::new(
+            lit.span(),
+            "integer literal out of the range of `i64`",
+        )),
+    }
+}
+
+/// A floating point literal, `negative` when a `-` came before it.
+fn float(lit: syn::LitFloat, negative: bool) -> syn::Result<Expr> {
+    let sign = if negative { "-" } else { "" };
+    match format!("{sign}{}", lit.base10_digits()).parse::<f64>() {
+        Ok(value) if value.is_finite() => Ok(Expr::Lit(Lit::Float {
+            lit,
+            negative,
+            value,
+        })),
+        _ => Err(syn::Error::new(
+            lit.span(),
+            "float literal out of the range of `f64`",
+        )),
     }
 }
 

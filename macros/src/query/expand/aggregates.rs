@@ -1,0 +1,150 @@
+//! Aggregates: over a relation path, each its own subquery in the plan,
+//! and over the rows of an explicit join; `limit` and `offset` values.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+
+use super::values::param_span;
+use super::{Gen, Scope};
+use crate::private::located;
+use crate::query::ir::{Agg, AggFn, Expr};
+
+impl Gen {
+    /// An aggregate: its plan expression and its type witness.
+    pub(super) fn agg(&mut self, agg: &Agg, scope: Scope<'_>) -> (TokenStream, TokenStream) {
+        if let (Some(tree), Scope::Alias(_)) = (&self.tree, scope) {
+            let alias = tree.index_of(&agg.path.segments[0]).unwrap_or(0);
+            return self.joined_agg(agg, alias);
+        }
+        let fl = self.fl;
+        let segments = &agg.path.segments;
+        let (hops, last) = segments.split_at(segments.len() - 1);
+        let rels = self.hops(hops, scope, false);
+        let last = &last[0];
+        let base = match rels.last() {
+            Some(rel) => quote!(#fl::relations_of(&#rel)),
+            None => self.relations(scope),
+        };
+        let columns = match rels.last() {
+            Some(rel) => quote!(#fl::columns_of(&#rel)),
+            None => self.columns(scope),
+        };
+        let end = self.local("e");
+        let span = last.span();
+        // Every token of the witness call at the segment, in one syntax
+        // context, so that a type error is reported on the segment.
+        let at = end.span().located_at(span);
+        let (fl_at, end_at) = (fl.at(at), located(&end, span));
+        // `count(x)` counts the rows of a relation path, or the values of a
+        // column at its end; `exists` takes a relation path; the others a
+        // column.
+        let end_value = match agg.func {
+            AggFn::Count if !hops.is_empty() => {
+                quote_spanned!(span=> #fl::path_end(&(#base).#last))
+            }
+            AggFn::Count | AggFn::Exists => quote_spanned!(span=> #fl::relation(&(#base).#last)),
+            AggFn::Sum | AggFn::Avg | AggFn::Min | AggFn::Max => {
+                quote_spanned!(span=> #fl::column(&(#columns).#last))
+            }
+        };
+        self.bind(&end, end_value);
+        let (func, witness) = match agg.func {
+            AggFn::Count => (quote!(Count), quote!(#fl::count())),
+            AggFn::Exists => (quote!(Exists), quote!(#fl::exists())),
+            AggFn::Sum => (
+                quote!(Sum { float: #fl::sum_is_float(#end) }),
+                quote_spanned!(at=> #fl_at::sum(#end_at)),
+            ),
+            AggFn::Avg => (quote!(Avg), quote_spanned!(at=> #fl_at::avg(#end_at))),
+            AggFn::Min => (quote!(Min), quote_spanned!(at=> #fl_at::min_max(&#end_at))),
+            AggFn::Max => (quote!(Max), quote_spanned!(at=> #fl_at::min_max(&#end_at))),
+        };
+        let filter = match &agg.filter {
+            Some(cond) => {
+                let cond = self.cond(cond, Scope::Filter(&end));
+                quote!(::core::option::Option::Some(#cond))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let distinct = agg.distinct.is_some();
+        let plan = quote! {
+            #fl::agg(#fl::AggFn::#func, #distinct, ::std::vec![#(#rels.meta()),*], #end, #filter)
+        };
+        (plan, witness)
+    }
+
+    /// An aggregate over the joined rows of `alias`: `count(e)` or
+    /// `func([distinct] e.column)`.
+    fn joined_agg(&mut self, agg: &Agg, alias: usize) -> (TokenStream, TokenStream) {
+        let fl = self.fl;
+        let distinct = agg.distinct.is_some();
+        let Some(last) = agg.path.segments.get(1) else {
+            let column = match self.join_rel(alias) {
+                Some(rel) => quote!(#rel.meta().target.primary_key),
+                None => quote!(<__FanlessRoot as ::fanless::Model>::META.primary_key),
+            };
+            let (func, witness) = match agg.func {
+                AggFn::Exists => (quote!(Exists), quote!(#fl::exists())),
+                _ => (quote!(Count), quote!(#fl::count())),
+            };
+            let plan = quote! {
+                #fl::Expr::Joined(::std::boxed::Box::new(#fl::JoinedAgg {
+                    func: #fl::AggFn::#func, distinct: #distinct, alias: #alias, column: #column,
+                }))
+            };
+            return (plan, witness);
+        };
+        let columns = self.columns(Scope::Alias(alias));
+        let column = self.local("c");
+        let span = last.span();
+        let fla = fl.at(span);
+        self.bind(
+            &column,
+            quote_spanned!(span=> #fla::column(&(#columns).#last)),
+        );
+        let at = column.span().located_at(span);
+        let (fl_at, column_at) = (fl.at(at), located(&column, span));
+        let (func, witness) = match agg.func {
+            AggFn::Count => (quote!(Count), quote!(#fl::count())),
+            AggFn::Exists => (quote!(Exists), quote!(#fl::exists())),
+            AggFn::Sum => (
+                quote!(Sum { float: #fl::sum_is_float(#column) }),
+                quote_spanned!(at=> #fl_at::sum(#column_at)),
+            ),
+            AggFn::Avg => (quote!(Avg), quote_spanned!(at=> #fl_at::avg(#column_at))),
+            AggFn::Min => (
+                quote!(Min),
+                quote_spanned!(at=> #fl_at::min_max(&#column_at)),
+            ),
+            AggFn::Max => (
+                quote!(Max),
+                quote_spanned!(at=> #fl_at::min_max(&#column_at)),
+            ),
+        };
+        let plan = quote! {
+            #fl::Expr::Joined(::std::boxed::Box::new(#fl::JoinedAgg {
+                func: #fl::AggFn::#func, distinct: #distinct, alias: #alias, column: #column.name(),
+            }))
+        };
+        (plan, witness)
+    }
+
+    /// `limit` or `offset`: an integer literal or an `i64` parameter.
+    pub(super) fn count_value(&mut self, value: &Expr) -> TokenStream {
+        let fl = self.fl;
+        match value {
+            Expr::Param(param) => {
+                let span = param_span(param);
+                let value = self.param(quote!(#param), span);
+                let fla = fl.at(span);
+                if let Some((slot, arg, span)) = value.slot {
+                    self.args[slot] = quote_spanned!(span=> #fla::row_count(#arg));
+                }
+                value.plan
+            }
+            Expr::Lit(lit) => self.literal(lit),
+            // Rejected by the checks.
+            Expr::Path(_) | Expr::Agg(_) => quote!(#fl::Expr::Int(0)),
+        }
+    }
+}
