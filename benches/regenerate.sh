@@ -28,7 +28,7 @@ HEAD
 `cargo run --release --example bench -- --database-url URL` (the seed: 2
 stores × 10 departments × 500 employees, 2,500 products per store; many:
 20,000 stores × 3 departments × 5 employees, 10 products). fanless runs its
-`query!`; the letters are BENCH-NOTES.md's hand-written strategies: A the
+`query!`; the letters are the hand-written strategies: A the
 naive join (seed shape only, run once), B correlated subqueries, C
 pre-aggregated derived tables, D `LATERAL` (PostgreSQL only), E derived
 tables restricted to the selected store keys (not for a whole-table query,

@@ -9,7 +9,7 @@
 //! foreign-key indexes, and each query (the whole table, one store by key,
 //! the first 20 by key; two counts, or several aggregates per relation
 //! with a filtered one), it runs fanless's query and the hand-written
-//! strategies of BENCH-NOTES.md: correlated subqueries (B), pre-aggregated
+//! strategies: correlated subqueries (B), pre-aggregated
 //! derived tables (C), `LATERAL` (D, PostgreSQL), and derived tables
 //! restricted to the selected store keys (E); and the naive join (A) on the
 //! seed shape. Every answer is checked equal to fanless's; times are
@@ -28,7 +28,7 @@ mod seed;
 use seed::unindexed::Store as UnindexedStore;
 use seed::{Shape, Store};
 
-/// Many small stores: BENCH-NOTES.md's second shape.
+/// Many small stores, where a query reads few related rows per root row.
 const MANY: Shape = Shape {
     stores: 20_000,
     departments_per_store: 3,

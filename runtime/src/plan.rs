@@ -82,7 +82,8 @@ pub struct Order {
 pub enum Expr {
     /// A column reached through zero or more relations.
     Column(ColumnPath),
-    /// An aggregate over a relation path: always its own subquery.
+    /// An aggregate over a relation path, computed apart from every other
+    /// to-many path: a subquery, or a derived table joined on its key.
     Agg(Box<Agg>),
     /// An aggregate over the joined rows of an alias (explicit join form).
     Joined(Box<JoinedAgg>),

@@ -3,7 +3,7 @@
 //! An aggregate over a relation path is a correlated subquery by default:
 //! with an index on each join key it is the fastest form on every
 //! database, above all when a `where` or `limit` keeps few root rows. It
-//! loses in two cases, measured in BENCH-NOTES.md and by
+//! loses in two cases, measured (BENCHMARKS.md) by
 //! `examples/bench.rs`: without an index it scans the related table once per
 //! root row (hundreds of times slower over many roots), and several
 //! aggregates over one path scan it once each. There:
@@ -46,12 +46,39 @@ fn pins_key(cond: &Cond, plan: &Plan) -> bool {
 pub(super) struct Choice<'p> {
     /// Root aggregates computed in derived tables, one group per table,
     /// each group sharing one relation path.
-    pub derived: Vec<Vec<&'p Agg>>,
+    derived: Vec<Vec<&'p Agg>>,
     /// Root aggregates computed in `LATERAL` subqueries, one per group.
-    pub lateral: Vec<Vec<&'p Agg>>,
+    lateral: Vec<Vec<&'p Agg>>,
     /// Whether the root keys are selected first, and the derived tables
     /// restricted to them.
     pub restricted: bool,
+}
+
+impl<'p> Choice<'p> {
+    /// Each group of aggregates computed beside the root, with its form:
+    /// the derived tables first, then the `LATERAL` subqueries. The other
+    /// aggregates are correlated subqueries.
+    pub fn tables(self) -> Vec<(Form, Vec<&'p Agg>)> {
+        let derived = if self.restricted {
+            Form::Restricted
+        } else {
+            Form::Grouped
+        };
+        let derived = self.derived.into_iter().map(|group| (derived, group));
+        let lateral = self.lateral.into_iter().map(|group| (Form::Lateral, group));
+        derived.chain(lateral).collect()
+    }
+}
+
+/// How a group of aggregates over one path is computed beside the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Form {
+    /// `LEFT JOIN (... GROUP BY key)`, over every key.
+    Grouped,
+    /// The same, over the keys the query selected first.
+    Restricted,
+    /// `LEFT JOIN LATERAL (...) ON TRUE`, for the current root row.
+    Lateral,
 }
 
 /// Which shapes the aggregates over paths take: as the planner chooses, or
@@ -176,7 +203,7 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind, strategy: Strategy) -> C
             DialectKind::Sqlite if !unindexed(&group) => None,
             DialectKind::Sqlite | DialectKind::Postgres | DialectKind::MySql => {
                 if unindexed(&group) || several(&group) {
-                    Some(Form::Derived)
+                    Some(Form::Grouped)
                 } else {
                     None
                 }
@@ -184,7 +211,7 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind, strategy: Strategy) -> C
         };
         match form {
             Some(Form::Lateral) => choice.lateral.push(group),
-            Some(Form::Derived) => choice.derived.push(group),
+            Some(Form::Grouped | Form::Restricted) => choice.derived.push(group),
             None => correlated.push(group),
         }
     }
@@ -195,9 +222,4 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind, strategy: Strategy) -> C
     }
     choice.restricted = !choice.derived.is_empty() && !orders_by_aggregate;
     choice
-}
-
-enum Form {
-    Derived,
-    Lateral,
 }

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::model::ModelMeta;
-use crate::plan::{AggFn, CmpOp, Item, Join, JoinedAgg, Order};
+use crate::model::RelationMeta;
+use crate::plan::{Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan};
 
 static STORE: ModelMeta = ModelMeta {
     name: "Store",

@@ -1,0 +1,307 @@
+//! The statement around the aggregates: the select list, the root table
+//! and its joins, `where`, `group by`, `having`, order and limit.
+
+use std::fmt::Write;
+
+use super::strategy::{self, Form, Strategy};
+use super::{Chain, Renderer, Scope, ToOneJoin, KEYS};
+use crate::model::RelationMeta;
+use crate::plan::{Agg, Expr, Join, Plan};
+
+impl<'p> Renderer<'p> {
+    pub(super) fn query(&mut self, plan: &'p Plan, strategy: Strategy) -> String {
+        let mut scope = Scope::new(self.alias());
+        let mut explicit = String::new();
+        for join in &plan.joins {
+            let alias = self.explicit_join(&mut explicit, join, &scope);
+            scope.aliases.push(alias);
+        }
+        let choice = strategy::choose(plan, self.dialect, strategy);
+        // With `restricted`, the root keys the query selects come first.
+        let keys = choice.restricted.then(|| self.selected_keys(plan));
+        let tables: Vec<(Form, Vec<&Agg>, String)> = choice
+            .tables()
+            .into_iter()
+            .map(|(form, group)| {
+                let alias = self.place(&group);
+                (form, group, alias)
+            })
+            .collect();
+        let mut select = String::new();
+        match &plan.select {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        select.push_str(", ");
+                    }
+                    let value = self.expr(&item.expr, &mut scope);
+                    select.push_str(&value);
+                    select.push_str(" AS ");
+                    self.syntax.quote(&mut select, item.name);
+                }
+            }
+            None => {
+                for (i, column) in plan.root.columns.iter().enumerate() {
+                    if i > 0 {
+                        select.push_str(", ");
+                    }
+                    self.column(&mut select, &scope.aliases[0], column);
+                }
+            }
+        }
+        // Derived tables come after the select list in the text, and take
+        // their parameters in that order.
+        if keys.is_some() {
+            let _ = write!(explicit, " INNER JOIN {KEYS} ON {KEYS}.k = ");
+            self.column(&mut explicit, &scope.aliases[0], plan.root.primary_key);
+        }
+        for (form, group, alias) in &tables {
+            let table = self.derived_table(group, alias, &scope, *form);
+            explicit.push_str(&table);
+        }
+        // The selected keys already hold the filter and the limit.
+        let filter = match keys {
+            Some(_) => None,
+            None => plan.filter.as_ref().map(|cond| self.cond(cond, &mut scope)),
+        };
+        let group: Vec<String> = plan
+            .group
+            .iter()
+            .map(|e| self.expr(e, &mut scope))
+            .collect();
+        let having = plan.having.as_ref().map(|cond| self.cond(cond, &mut scope));
+        let mut order = String::new();
+        self.order_by(&mut order, plan, &mut scope, false);
+        if keys.is_none() {
+            self.limit_offset(&mut order, plan, &mut scope);
+        }
+
+        let mut sql: String = match keys {
+            Some(keys) => format!("WITH {KEYS} AS{} ({keys}) ", self.syntax.inline_cte()),
+            None => String::new(),
+        };
+        let _ = write!(sql, "SELECT {select} FROM ");
+        self.syntax.quote(&mut sql, plan.root.table);
+        let _ = write!(sql, " AS {}{explicit}", scope.aliases[0]);
+        self.joins(&mut sql, &scope);
+        if let Some(filter) = filter {
+            sql.push_str(" WHERE ");
+            sql.push_str(&filter);
+        }
+        if !group.is_empty() {
+            sql.push_str(" GROUP BY ");
+            sql.push_str(&group.join(", "));
+        }
+        if let Some(having) = having {
+            sql.push_str(" HAVING ");
+            sql.push_str(&having);
+        }
+        sql.push_str(&order);
+        sql
+    }
+
+    /// An alias for a group's table, by which its aggregates are read.
+    fn place(&mut self, group: &[&'p Agg]) -> String {
+        let alias = self.alias();
+        for (column, agg) in group.iter().enumerate() {
+            self.derived.push((agg, alias.clone(), column));
+        }
+        alias
+    }
+
+    /// ` ORDER BY ...`; with `resolve`, a key naming a `select` item is
+    /// written as the item's value (for a query without that select list).
+    fn order_by(&mut self, out: &mut String, plan: &Plan, scope: &mut Scope, resolve: bool) {
+        for (i, key) in plan.order.iter().enumerate() {
+            out.push_str(if i == 0 { " ORDER BY " } else { ", " });
+            let expr = match (&key.expr, resolve) {
+                (Expr::Output(name), true) => plan
+                    .select
+                    .iter()
+                    .flatten()
+                    .find(|item| item.name == *name)
+                    .map_or(&key.expr, |item| &item.expr),
+                (expr, _) => expr,
+            };
+            let value = self.expr(expr, scope);
+            if key.nullable {
+                self.syntax.nullable_order(out, &value, key.desc);
+            } else {
+                out.push_str(&value);
+                out.push_str(if key.desc { " DESC" } else { " ASC" });
+            }
+        }
+    }
+
+    /// ` LIMIT ... OFFSET ...`, as the dialect spells an offset alone.
+    fn limit_offset(&mut self, out: &mut String, plan: &Plan, scope: &mut Scope) {
+        let limit = plan.limit.as_ref().map(|e| self.expr(e, scope));
+        let offset = plan.offset.as_ref().map(|e| self.expr(e, scope));
+        if limit.is_some() || offset.is_some() {
+            let limit = limit.as_deref().unwrap_or(self.syntax.no_limit());
+            let _ = write!(out, " LIMIT {limit}");
+        }
+        if let Some(offset) = offset {
+            let _ = write!(out, " OFFSET {offset}");
+        }
+    }
+
+    /// The keys of the root rows the query selects, in its order: its
+    /// `where`, `order by`, `limit` and `offset` over the root table alone.
+    fn selected_keys(&mut self, plan: &Plan) -> String {
+        let mut scope = Scope::new(self.alias());
+        let filter = plan.filter.as_ref().map(|cond| self.cond(cond, &mut scope));
+        let mut tail = String::new();
+        self.order_by(&mut tail, plan, &mut scope, true);
+        self.limit_offset(&mut tail, plan, &mut scope);
+        let mut sql = String::from("SELECT ");
+        self.column(&mut sql, &scope.aliases[0], plan.root.primary_key);
+        sql.push_str(" AS k FROM ");
+        self.syntax.quote(&mut sql, plan.root.table);
+        let _ = write!(sql, " AS {}", scope.aliases[0]);
+        self.joins(&mut sql, &scope);
+        if let Some(filter) = filter {
+            let _ = write!(sql, " WHERE {filter}");
+        }
+        sql.push_str(&tail);
+        sql
+    }
+
+    /// Writes an explicit join, one `JOIN` per relation of its path, and
+    /// returns the alias of its last table.
+    fn explicit_join(&mut self, out: &mut String, join: &Join, scope: &Scope) -> String {
+        let kind = if join.left { "LEFT JOIN" } else { "INNER JOIN" };
+        let mut previous = scope.aliases[join.parent].clone();
+        for rel in &join.hops {
+            let current = self.alias();
+            let _ = write!(out, " {kind} ");
+            self.syntax.quote(out, rel.target.table);
+            let _ = write!(out, " AS {current} ON ");
+            self.column(out, &current, rel.target_key);
+            out.push_str(" = ");
+            self.column(out, &previous, rel.source_key);
+            previous = current;
+        }
+        previous
+    }
+
+    pub(super) fn alias(&mut self) -> String {
+        let alias = format!("t{}", self.aliases);
+        self.aliases += 1;
+        alias
+    }
+
+    pub(super) fn column(&self, out: &mut String, alias: &str, column: &str) {
+        out.push_str(alias);
+        out.push('.');
+        self.syntax.quote(out, column);
+    }
+
+    /// The scope's to-one joins. A `has_one` joins the related row with
+    /// the least key only, so that rows are never repeated where the data
+    /// break its uniqueness.
+    pub(super) fn joins(&mut self, out: &mut String, scope: &Scope) {
+        for join in &scope.joins {
+            let parent = scope.alias_of(join.from, &join.hops[..join.hops.len() - 1]);
+            out.push_str(" LEFT JOIN ");
+            self.syntax.quote(out, join.rel.target.table);
+            let _ = write!(out, " AS {} ON ", join.alias);
+            self.column(out, &join.alias, join.rel.target_key);
+            out.push_str(" = ");
+            self.column(out, parent, join.rel.source_key);
+            let rel = join.rel;
+            if rel.target_key != rel.target.primary_key {
+                let first = self.alias();
+                out.push_str(" AND ");
+                self.column(out, &join.alias, rel.target.primary_key);
+                out.push_str(" = (SELECT MIN(");
+                self.column(out, &first, rel.target.primary_key);
+                out.push_str(") FROM ");
+                self.syntax.quote(out, rel.target.table);
+                let _ = write!(out, " AS {first} WHERE ");
+                self.column(out, &first, rel.target_key);
+                out.push_str(" = ");
+                self.column(out, parent, rel.source_key);
+                out.push(')');
+            }
+        }
+    }
+
+    /// The alias of the last model of the to-one path `hops` from the
+    /// scope's alias `from`, joining what the scope has not joined yet.
+    fn join_to_one(&mut self, from: usize, hops: &[RelationMeta], scope: &mut Scope) -> String {
+        debug_assert!(hops.iter().all(|hop| !hop.many), "to-many path in a join");
+        let names: Vec<&'static str> = hops.iter().map(|hop| hop.name).collect();
+        for (depth, rel) in hops.iter().enumerate() {
+            let prefix = &names[..=depth];
+            if !scope
+                .joins
+                .iter()
+                .any(|join| join.from == from && join.hops == prefix)
+            {
+                let alias = self.alias();
+                scope.joins.push(ToOneJoin {
+                    from,
+                    hops: prefix.to_vec(),
+                    rel: *rel,
+                    alias,
+                });
+            }
+        }
+        scope.alias_of(from, &names).to_owned()
+    }
+
+    /// The path `hops` from `alias` as one chain of inner joins.
+    pub(super) fn chain(&mut self, hops: &[RelationMeta], alias: &str) -> Chain {
+        let mut from = String::new();
+        let mut correlation = String::new();
+        let mut first = String::new();
+        let mut previous = String::new();
+        for (depth, rel) in hops.iter().enumerate() {
+            let current = self.alias();
+            if depth == 0 {
+                first.clone_from(&current);
+                self.syntax.quote(&mut from, rel.target.table);
+                let _ = write!(from, " AS {current}");
+                self.column(&mut correlation, &current, rel.target_key);
+                correlation.push_str(" = ");
+                self.column(&mut correlation, alias, rel.source_key);
+            } else {
+                from.push_str(" INNER JOIN ");
+                self.syntax.quote(&mut from, rel.target.table);
+                let _ = write!(from, " AS {current} ON ");
+                self.column(&mut from, &current, rel.target_key);
+                from.push_str(" = ");
+                self.column(&mut from, &previous, rel.source_key);
+            }
+            previous = current;
+        }
+        Chain {
+            from,
+            correlation,
+            first,
+            last: previous,
+        }
+    }
+
+    pub(super) fn expr(&mut self, expr: &Expr, scope: &mut Scope) -> String {
+        let mut out = String::new();
+        match expr {
+            Expr::Column(path) => {
+                let alias = self.join_to_one(path.alias, &path.hops, scope);
+                self.column(&mut out, &alias, path.column);
+            }
+            Expr::Agg(agg) => out = self.agg(agg, scope),
+            Expr::Joined(agg) => out = self.joined(agg, scope),
+            Expr::Param(index) => {
+                self.params.push(*index);
+                self.syntax.placeholder(&mut out, *index);
+            }
+            Expr::Int(value) => out = value.to_string(),
+            Expr::Float(value) => out = format!("{value:?}"),
+            Expr::Bool(value) => out.push_str(if *value { "TRUE" } else { "FALSE" }),
+            Expr::Output(name) => self.syntax.quote(&mut out, name),
+        }
+        out
+    }
+}
