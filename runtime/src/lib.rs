@@ -18,6 +18,7 @@ mod model;
 mod plan;
 mod schema;
 mod sql;
+mod typed;
 
 #[doc(hidden)]
 pub mod __private;
