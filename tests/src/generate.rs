@@ -192,6 +192,11 @@ pub fn dataset(seed: u64) -> Dataset {
         }
     }
     data.tables.insert("lib_profile", profiles);
+    let friendships = rng.range(0, 12) as usize;
+    let table = rows(friendships, rng, &mut |id, rng| {
+        vec![Value::Int(id), key(rng, authors), key(rng, authors)]
+    });
+    data.tables.insert("lib_friendship", table);
     data
 }
 
@@ -546,19 +551,18 @@ impl<'m> Generator<'m> {
         let mut optional = false;
         let mut model = from;
         for _ in 0..self.rng.range(1, max) {
-            let choices: Vec<RelInfo> = model
+            let choices: Vec<&RelInfo> = model
                 .relations
                 .iter()
-                .filter(|rel| many || !rel.meta.many)
-                .copied()
+                .filter(|rel| many || !rel.many())
                 .collect();
             if choices.is_empty() {
                 break;
             }
             let rel = *self.rng.pick(&choices);
             optional |= rel.optional;
-            hops.push(rel.meta);
-            model = self.model(rel.meta.target);
+            hops.extend_from_slice(&rel.hops);
+            model = self.model(rel.target());
         }
         (hops, optional, model)
     }

@@ -57,12 +57,24 @@ pub struct ColumnInfo {
 }
 
 /// A relation as the generator sees it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RelInfo {
-    /// How it joins.
-    pub meta: RelationMeta,
+    /// How it joins: one hop, or several.
+    pub hops: Vec<RelationMeta>,
     /// Whether it is to-one and may lead to no row.
     pub optional: bool,
+}
+
+impl RelInfo {
+    /// Whether it may lead to many rows.
+    pub fn many(&self) -> bool {
+        self.hops.iter().any(|hop| hop.many)
+    }
+
+    /// The model it leads to.
+    pub fn target(&self) -> &'static ModelMeta {
+        self.hops[self.hops.len() - 1].target
+    }
 }
 
 /// A Rust column type, as a [`Kind`].
@@ -119,7 +131,7 @@ fn col<M, T: KindOf>(column: Column<M, T>) -> ColumnInfo {
 
 fn rel<S, T, C: Optionality>(relation: Relation<S, T, C>) -> RelInfo {
     RelInfo {
-        meta: relation.meta(),
+        hops: relation.hops(),
         optional: C::OPTIONAL,
     }
 }
@@ -130,13 +142,13 @@ pub fn models() -> Vec<ModelInfo> {
     let region = ModelInfo {
         meta: Region::META,
         columns: vec![col(c.id), col(c.name)],
-        relations: vec![rel(r.publishers)],
+        relations: vec![rel(r.publishers), rel(r.books)],
     };
     let (c, r) = (Publisher::COLUMNS, Publisher::RELATIONS);
     let publisher = ModelInfo {
         meta: Publisher::META,
         columns: vec![col(c.id), col(c.region_id), col(c.name), col(c.founded)],
-        relations: vec![rel(r.region), rel(r.books)],
+        relations: vec![rel(r.region), rel(r.books), rel(r.reviews), rel(r.authors)],
     };
     let (c, r) = (Author::COLUMNS, Author::RELATIONS);
     let author = ModelInfo {
@@ -146,6 +158,9 @@ pub fn models() -> Vec<ModelInfo> {
             rel(r.mentor),
             rel(r.mentees),
             rel(r.book_authors),
+            rel(r.books),
+            rel(r.friendships),
+            rel(r.friends),
             rel(r.edited),
             rel(r.reviews),
             rel(r.profile),
@@ -169,6 +184,8 @@ pub fn models() -> Vec<ModelInfo> {
             rel(r.editor),
             rel(r.reviews),
             rel(r.book_authors),
+            rel(r.authors),
+            rel(r.shelf),
         ],
     };
     let (c, r) = (Review::COLUMNS, Review::RELATIONS);
@@ -196,6 +213,12 @@ pub fn models() -> Vec<ModelInfo> {
         columns: vec![col(c.id), col(c.author_id), col(c.bio)],
         relations: vec![rel(r.author)],
     };
+    let (c, r) = (Friendship::COLUMNS, Friendship::RELATIONS);
+    let friendship = ModelInfo {
+        meta: Friendship::META,
+        columns: vec![col(c.id), col(c.from_author_id), col(c.to_author_id)],
+        relations: vec![rel(r.from_author), rel(r.to_author)],
+    };
     vec![
         region,
         publisher,
@@ -204,6 +227,7 @@ pub fn models() -> Vec<ModelInfo> {
         review,
         book_author,
         profile,
+        friendship,
     ]
 }
 
@@ -217,6 +241,7 @@ where
     Review: Table<DB>,
     BookAuthor: Table<DB>,
     Profile: Table<DB>,
+    Friendship: Table<DB>,
 {
     [
         Region::create_table::<DB>(),
@@ -226,6 +251,7 @@ where
         Review::create_table::<DB>(),
         BookAuthor::create_table::<DB>(),
         Profile::create_table::<DB>(),
+        Friendship::create_table::<DB>(),
     ]
     .concat()
 }

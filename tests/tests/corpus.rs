@@ -6,7 +6,9 @@ use fanless::__private::{
     Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan, Strategy,
 };
 use fanless::{query, Model, RelationMeta};
-use fanless_tests::library::{self, Author, Book, Publisher, Region, Review};
+use fanless_tests::library::{
+    self, Author, Book, BookAuthor, Friendship, Publisher, Region, Review,
+};
 use fanless_tests::reference::{evaluate, same_rows, Dataset, Value};
 use fanless_tests::{drop_databases, name, run_plan, Db};
 
@@ -98,18 +100,18 @@ fn corpus() -> Vec<Site> {
                exists(books.book_authors.author where age is null) as ageless
         order by id
     );
-    let (books, reviews) = (publisher.books.meta(), book.reviews.meta());
+    let (books, reviews) = (publisher.books.hops()[0], book.reviews.hops()[0]);
     let mut want = Plan::new(Publisher::META);
     want.select = Some(vec![
         item("id", root("id")),
-        item("region", col(0, &[publisher.region.meta()], "name")),
+        item("region", col(0, &[publisher.region.hops()[0]], "name")),
         item("books", agg(AggFn::Count, false, &[books], None, None)),
         item(
             "reviewers",
             agg(
                 AggFn::Count,
                 true,
-                &[books, reviews, review.reviewer.meta()],
+                &[books, reviews, review.reviewer.hops()[0]],
                 None,
                 None,
             ),
@@ -149,8 +151,8 @@ fn corpus() -> Vec<Site> {
                 false,
                 &[
                     books,
-                    book.book_authors.meta(),
-                    library::BookAuthor::RELATIONS.author.meta(),
+                    book.book_authors.hops()[0],
+                    BookAuthor::RELATIONS.author.hops()[0],
                 ],
                 None,
                 Some(Cond::Null {
@@ -182,7 +184,7 @@ fn corpus() -> Vec<Site> {
         order by id desc
         limit {low} offset 0
     );
-    let reviewer_reviews = [review.reviewer.meta(), author.reviews.meta()];
+    let reviewer_reviews = [review.reviewer.hops()[0], author.reviews.hops()[0]];
     let mut want = Plan::new(Book::META);
     want.select = Some(vec![item("id", root("id"))]);
     want.filter = Some(Cond::And(vec![
@@ -208,7 +210,7 @@ fn corpus() -> Vec<Site> {
         Cond::Truth(agg(
             AggFn::Exists,
             false,
-            &[book.reviews.meta()],
+            &[book.reviews.hops()[0]],
             None,
             Some(Cond::Truth(agg(
                 AggFn::Exists,
@@ -219,7 +221,11 @@ fn corpus() -> Vec<Site> {
             ))),
         )),
         Cond::Null {
-            expr: col(0, &[book.publisher.meta(), publisher.region.meta()], "name"),
+            expr: col(
+                0,
+                &[book.publisher.hops()[0], publisher.region.hops()[0]],
+                "name",
+            ),
             negated: true,
         },
     ]));
@@ -251,21 +257,21 @@ fn corpus() -> Vec<Site> {
         item("id", root("id")),
         item(
             "mentees",
-            agg(AggFn::Count, false, &[author.mentees.meta()], None, None),
+            agg(AggFn::Count, false, &[author.mentees.hops()[0]], None, None),
         ),
         item(
             "oldest_mentor",
             agg(
                 AggFn::Max,
                 false,
-                &[author.mentor.meta()],
+                &[author.mentor.hops()[0]],
                 Some("age"),
                 None,
             ),
         ),
     ]);
     want.filter = Some(cmp(
-        col(0, &[author.book_authors.meta()], "share"),
+        col(0, &[author.book_authors.hops()[0]], "share"),
         CmpOp::Gt,
         Expr::Float(-1.5),
         false,
@@ -291,7 +297,7 @@ fn corpus() -> Vec<Site> {
     want.joins = vec![
         Join {
             parent: 0,
-            hops: vec![Region::RELATIONS.publishers.meta()],
+            hops: vec![Region::RELATIONS.publishers.hops()[0]],
             left: true,
         },
         Join {
@@ -322,6 +328,137 @@ fn corpus() -> Vec<Site> {
     ));
     want.order = vec![order(Expr::Output("name"), false, false)];
     check(line!(), q.plan(), want, Vec::new(), vec![Text, Int, Float]);
+
+    // Relations of several hops: a `many_to_many`, a `has_many` through a
+    // path (one that starts with a to-one hop, one through a
+    // `many_to_many`), in aggregates, a condition and the join form. The
+    // hops are written out from the one-hop relations they go through.
+    let (book_author, friendship) = (BookAuthor::RELATIONS, Friendship::RELATIONS);
+    let authors = [
+        RelationMeta {
+            name: "authors",
+            ..book.book_authors.hops()[0]
+        },
+        book_author.author.hops()[0],
+    ];
+    let friends = [
+        RelationMeta {
+            name: "friends",
+            ..author.friendships.hops()[0]
+        },
+        friendship.to_author.hops()[0],
+    ];
+    let shelf = [book.publisher.hops()[0], books];
+    let q = query!(
+        from Book
+        select id, count(authors) as authors, avg(authors.age) as age,
+               count(shelf where in_print) as shelf, max(authors.friends.age) as oldest_friend
+        where exists(authors where age > 30)
+        order by id
+    );
+    let mut want = Plan::new(Book::META);
+    want.select = Some(vec![
+        item("id", root("id")),
+        item("authors", agg(AggFn::Count, false, &authors, None, None)),
+        item("age", agg(AggFn::Avg, false, &authors, Some("age"), None)),
+        item(
+            "shelf",
+            agg(
+                AggFn::Count,
+                false,
+                &shelf,
+                None,
+                Some(Cond::Truth(root("in_print"))),
+            ),
+        ),
+        item(
+            "oldest_friend",
+            agg(
+                AggFn::Max,
+                false,
+                &[authors, friends].concat(),
+                Some("age"),
+                None,
+            ),
+        ),
+    ]);
+    want.filter = Some(Cond::Truth(agg(
+        AggFn::Exists,
+        false,
+        &authors,
+        None,
+        Some(cmp(root("age"), CmpOp::Gt, Expr::Int(30), true)),
+    )));
+    want.order = vec![order(Expr::Output("id"), false, false)];
+    check(
+        line!(),
+        q.plan(),
+        want,
+        Vec::new(),
+        vec![Int, Int, Float, Int, Int],
+    );
+
+    let q = query!(
+        from Region
+        select id, count(books) as books, sum(publishers.authors.age) as ages
+        where books.price > 10.0
+        order by id
+    );
+    let region_books = [Region::RELATIONS.publishers.hops()[0], books];
+    let publisher_authors = [&[books][..], &authors].concat();
+    let mut want = Plan::new(Region::META);
+    want.select = Some(vec![
+        item("id", root("id")),
+        item("books", agg(AggFn::Count, false, &region_books, None, None)),
+        item(
+            "ages",
+            agg(
+                AggFn::Sum { float: false },
+                false,
+                &[&region_books[..1], &publisher_authors].concat(),
+                Some("age"),
+                None,
+            ),
+        ),
+    ]);
+    want.filter = Some(cmp(
+        col(0, &region_books, "price"),
+        CmpOp::Gt,
+        Expr::Float(10.0),
+        false,
+    ));
+    want.order = vec![order(Expr::Output("id"), false, false)];
+    check(line!(), q.plan(), want, Vec::new(), vec![Int, Int, Int]);
+
+    let q = query!(
+        from Book b
+        join b.authors a
+        left join a.friends f
+        select b.id, count(distinct a.id) as authors, max(f.age) as oldest_friend
+        group by b.id
+        order by id
+    );
+    let mut want = Plan::new(Book::META);
+    want.joins = vec![
+        Join {
+            parent: 0,
+            hops: authors.to_vec(),
+            left: false,
+        },
+        Join {
+            parent: 1,
+            hops: friends.to_vec(),
+            left: true,
+        },
+    ];
+    want.select = Some(vec![
+        item("id", root("id")),
+        item("authors", joined(AggFn::Count, true, 1, "id")),
+        item("oldest_friend", joined(AggFn::Max, false, 2, "age")),
+    ]);
+    want.group = vec![root("id")];
+    want.order = vec![order(Expr::Output("id"), false, false)];
+    check(line!(), q.plan(), want, Vec::new(), vec![Int, Int, Int]);
 
     sites
 }

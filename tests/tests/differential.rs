@@ -194,7 +194,7 @@ fn without(
     while let Some((table, key)) = removed.pop() {
         for model in models {
             for rel in &model.relations {
-                let meta = rel.meta;
+                let [meta] = rel.hops[..] else { continue };
                 let refers = !meta.many
                     && meta.target.table == table
                     && meta.target_key == meta.target.primary_key;

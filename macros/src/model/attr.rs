@@ -3,12 +3,13 @@
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
-use syn::{Attribute, Ident, LitStr, Path};
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Ident, LitStr, Path, Token};
 
 use super::names::snake_case;
 use crate::diag::{did_you_mean, Ctxt};
 
-const STRUCT_KEYS: [&str; 3] = ["table", "has_many", "has_one"];
+const STRUCT_KEYS: [&str; 4] = ["table", "has_many", "has_one", "many_to_many"];
 const FIELD_KEYS: [&str; 3] = ["primary_key", "column", "belongs_to"];
 
 /// The attributes on the struct.
@@ -18,12 +19,30 @@ pub struct StructAttrs {
     pub inverses: Vec<InverseAttr>,
 }
 
-/// `has_many(name = Target [, via = relation])` or `has_one(...)`.
+/// `has_many(name = Target [, via = relation] [, through = path])`,
+/// `has_one(name = Target [, via = relation])` or
+/// `many_to_many(name = Target, through = JoinModel [, via = relation] [, to = relation])`.
 pub struct InverseAttr {
-    pub many: bool,
+    pub kind: InverseKind,
     pub name: Ident,
     pub target: Path,
     pub via: Option<Ident>,
+}
+
+/// Which relation an [`InverseAttr`] declares.
+pub enum InverseKind {
+    /// `has_many`: the reverse of the target's `belongs_to`.
+    HasMany,
+    /// `has_one`: the reverse of the target's unique `belongs_to`.
+    HasOne,
+    /// `has_many(..., through = a.b)`: the relations `a.b` of this model,
+    /// then the relation named `via` (or as this one) on the model they
+    /// lead to.
+    Through(Vec<Ident>),
+    /// `many_to_many(..., through = JoinModel)`: the reverse of the join
+    /// model's `belongs_to` named `via` (or after this model), then its
+    /// `belongs_to` named `to` (or after the target).
+    ManyToMany { join: Path, to: Option<Ident> },
 }
 
 /// The attributes on one field.
@@ -53,10 +72,11 @@ impl StructAttrs {
                     // #[model(table = "shop_store")]
                     "table" => set_once(&mut out.table, &key, meta.value()?.parse()?, cx),
                     // #[model(has_many(departments = Department, via = store))]
+                    // #[model(has_many(employees = Employee, through = departments))]
                     // #[model(has_one(profile = Profile))]
-                    "has_many" | "has_one" => {
-                        let many = key == "has_many";
-                        out.inverses.push(InverseAttr::parse(&meta, key, many)?);
+                    // #[model(many_to_many(authors = Author, through = BookAuthor))]
+                    "has_many" | "has_one" | "many_to_many" => {
+                        out.inverses.push(InverseAttr::parse(&meta, key)?);
                     }
                     _ => unknown(&meta, &key, &STRUCT_KEYS, "on a struct", cx)?,
                 }
@@ -71,38 +91,79 @@ impl StructAttrs {
 }
 
 impl InverseAttr {
-    fn parse(meta: &ParseNestedMeta<'_>, key: Ident, many: bool) -> syn::Result<Self> {
-        let needs =
-            format!("`{key}` needs the relation's name and target model: `{key}(name = Target)`");
+    fn parse(meta: &ParseNestedMeta<'_>, key: Ident) -> syn::Result<Self> {
+        let needs = if key == "many_to_many" {
+            format!("`{key}` needs the relation's name, target model and join model: `{key}(name = Target, through = JoinModel)`")
+        } else {
+            format!("`{key}` needs the relation's name and target model: `{key}(name = Target)`")
+        };
         require_nested(meta, &needs)?;
         let mut relation: Option<(Ident, Path)> = None;
-        let mut via = None;
+        let (mut via, mut to, mut through) = (None, None, None);
         meta.parse_nested_meta(|inner| {
             let name = key_of(&inner)?;
-            if name == "via" {
-                via = Some(inner.value()?.parse::<Ident>()?);
-            } else if relation.is_some() {
-                return Err(inner.error(format!(
-                    "`{key}` declares one relation; write a second `{key}(...)` for `{name}`"
-                )));
-            } else if !inner.input.peek(syn::Token![=]) {
-                let relation = snake_case(&name.to_string());
-                return Err(inner.error(format!(
-                    "`{key}` needs a name for the relation: `{key}({relation}s = {name})`"
-                )));
-            } else {
-                relation = Some((name, inner.value()?.parse()?));
+            match name.to_string().as_str() {
+                "via" => via = Some(inner.value()?.parse::<Ident>()?),
+                "to" if key == "many_to_many" => to = Some(inner.value()?.parse::<Ident>()?),
+                "through" if key == "many_to_many" => {
+                    through = Some(Through::Model(inner.value()?.parse()?));
+                }
+                "through" if key == "has_many" => {
+                    let path = Punctuated::<Ident, Token![.]>::parse_separated_nonempty(
+                        inner.value()?,
+                    )?;
+                    through = Some(Through::Path(path.into_iter().collect()));
+                }
+                "to" | "through" => {
+                    return Err(inner.error(format!(
+                        "`{key}` takes no `{name}`: {}",
+                        match name.to_string().as_str() {
+                            "to" => "`to` names the join model's relation to the target of a `many_to_many`",
+                            _ => "a relation through other relations is a `has_many(name = Target, through = path)`",
+                        }
+                    )));
+                }
+                _ if relation.is_some() => {
+                    return Err(inner.error(format!(
+                        "`{key}` declares one relation; write a second `{key}(...)` for `{name}`"
+                    )));
+                }
+                _ if !inner.input.peek(syn::Token![=]) => {
+                    let relation = snake_case(&name.to_string());
+                    return Err(inner.error(format!(
+                        "`{key}` needs a name for the relation: `{key}({relation}s = {name})`"
+                    )));
+                }
+                _ => relation = Some((name, inner.value()?.parse()?)),
             }
             Ok(())
         })?;
-        let (name, target) = relation.ok_or_else(|| meta.error(needs))?;
+        let (name, target) = relation.ok_or_else(|| meta.error(&needs))?;
+        let kind = match (key.to_string().as_str(), through) {
+            ("has_one", _) => InverseKind::HasOne,
+            ("has_many", None) => InverseKind::HasMany,
+            (_, Some(Through::Path(path))) => InverseKind::Through(path),
+            (_, Some(Through::Model(join))) => InverseKind::ManyToMany { join, to },
+            (_, None) => {
+                return Err(syn::Error::new(
+                    name.span(),
+                    format!("`many_to_many` goes through a join model: `many_to_many({name} = ..., through = JoinModel)`"),
+                ))
+            }
+        };
         Ok(Self {
-            many,
+            kind,
             name,
             target,
             via,
         })
     }
+}
+
+/// The value of `through`: a path of relations, or a join model.
+enum Through {
+    Path(Vec<Ident>),
+    Model(Path),
 }
 
 impl FieldAttrs {

@@ -7,9 +7,10 @@ use proc_macro2::Span;
 
 use syn::ext::IdentExt;
 
+use super::attr::InverseKind;
 use super::ir::Model;
 use super::names::{ident, snake_case};
-use crate::diag::Ctxt;
+use crate::diag::{did_you_mean, Ctxt};
 
 pub fn check(model: &Model, cx: &mut Ctxt) {
     check_primary_key(model, cx);
@@ -17,6 +18,7 @@ pub fn check(model: &Model, cx: &mut Ctxt) {
     check_unique_columns(model, cx);
     check_unique_members(model, cx);
     check_inverse_via(model, cx);
+    check_through(model, cx);
 }
 
 // A model has exactly one primary key field: relations join on it, and
@@ -127,7 +129,7 @@ fn check_inverse_via(model: &Model, cx: &mut Ctxt) {
     for inverse in model
         .inverses
         .iter()
-        .filter(|inverse| inverse.via.is_none())
+        .filter(|inverse| inverse.via.is_none() && !matches!(inverse.kind, InverseKind::Through(_)))
     {
         let name = &inverse.name;
         cx.error(
@@ -137,6 +139,75 @@ fn check_inverse_via(model: &Model, cx: &mut Ctxt) {
                  name the target's `belongs_to`: `via = relation`"
             ),
         );
+    }
+}
+
+// A `through` path starts at another relation of this model; a
+// `many_to_many` without `to` goes through the join model's relation named
+// after the target, which must then be an identifier.
+fn check_through(model: &Model, cx: &mut Ctxt) {
+    let own: Vec<String> = model
+        .belongs_to
+        .iter()
+        .map(|rel| &rel.name)
+        .chain(model.inverses.iter().map(|inverse| &inverse.name))
+        .map(|name| name.unraw().to_string())
+        .collect();
+    for inverse in &model.inverses {
+        let name = &inverse.name;
+        match &inverse.kind {
+            InverseKind::Through(path) => {
+                let Some(first) = path.first() else { continue };
+                if model.goes_through(first, name) {
+                    continue;
+                }
+                let text = first.unraw().to_string();
+                if first.unraw() == name.unraw() {
+                    cx.error(
+                        first.span(),
+                        format!("`{name}` cannot go through itself: name the relations it follows"),
+                    );
+                    continue;
+                }
+                let this = name.unraw().to_string();
+                let others = own.iter().filter(|rel| **rel != this);
+                let hint = match did_you_mean(&text, others.clone().map(String::as_str)) {
+                    hint if !hint.is_empty() => hint,
+                    _ => {
+                        let listed: Vec<String> = others.map(|rel| format!("`{rel}`")).collect();
+                        match listed.is_empty() {
+                            true => "; it has no other relation".to_owned(),
+                            false => format!("; its relations are {}", listed.join(", ")),
+                        }
+                    }
+                };
+                cx.error(
+                    first.span(),
+                    format!(
+                        "`{}` has no relation `{text}` for `{name}` to go through{hint}",
+                        model.ident
+                    ),
+                );
+            }
+            InverseKind::ManyToMany { to: None, .. } => {
+                let target = inverse
+                    .target
+                    .segments
+                    .last()
+                    .map(|s| s.ident.unraw().to_string());
+                let relation = target.as_deref().map(snake_case).unwrap_or_default();
+                if ident(&relation, name.span()).is_none() {
+                    cx.error(
+                        name.span(),
+                        format!(
+                            "`{relation}` cannot name the join model's relation `{name}` leads through; \
+                             name it: `to = relation`"
+                        ),
+                    );
+                }
+            }
+            _ => {}
+        }
     }
 }
 

@@ -6,7 +6,8 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::Ident;
 
-use super::ir::Model;
+use super::attr::{InverseAttr, InverseKind};
+use super::ir::{BelongsTo, Model};
 use super::names::{ident as ident_of, snake_case};
 use crate::private::Private;
 
@@ -19,6 +20,7 @@ pub fn expand(model: &Model) -> TokenStream {
     let columns_ty = format_ident!("{ident}Columns");
     let relations_ty = format_ident!("{ident}Relations");
     let belongs_to_ty = format_ident!("{ident}BelongsTo");
+    let hops_ty = format_ident!("{ident}Hops");
 
     let fields: Vec<&Ident> = model.columns.iter().map(|c| &c.field).collect();
     let types: Vec<&syn::Type> = model.columns.iter().map(|c| &c.ty).collect();
@@ -35,16 +37,8 @@ pub fn expand(model: &Model) -> TokenStream {
         .iter()
         .map(|rel| {
             let name = &rel.name;
-            let target = &rel.target;
-            let mut card = if rel.nullable {
-                quote!(#fl::Optional)
-            } else {
-                quote!(#fl::One)
-            };
-            if rel.unique {
-                card = quote!(#fl::Unique<#card>);
-            }
-            quote!(pub #name: #fl::Relation<#ident, #target, #card>)
+            let ty = belongs_to_type(model, rel);
+            quote!(pub #name: #ty)
         })
         .collect();
     let belongs_to_values: Vec<TokenStream> = model
@@ -88,33 +82,38 @@ pub fn expand(model: &Model) -> TokenStream {
 
     let mut inverse_fields = Vec::new();
     let mut inverse_values = Vec::new();
+    let mut inverse_consts = Vec::new();
+    let mut through_checks = Vec::new();
+    let belongs_to_field_types = model
+        .belongs_to
+        .iter()
+        .map(|rel| belongs_to_type(model, rel));
     for inverse in &model.inverses {
         let name = &inverse.name;
-        let name_str = name.unraw().to_string();
         let target = &inverse.target;
-        // The inverse is looked up by name on the target's `belongs_to`
-        // relations; a missing or mismatched one is rustc's error on the
-        // user's `has_many(name = Target)` tokens. A model whose snake_case
-        // name is no identifier (`Self_`) must say `via`: the check says so.
-        let Some(via) = inverse
-            .via
-            .clone()
-            .or_else(|| ident_of(&snake_case(&model_name), name.span()))
-        else {
+        let Some(value) = inverse_value(model, inverse) else {
             continue;
         };
-        let (card, constructor) = if inverse.many {
-            (quote!(#fl::Many), quote!(has_many))
-        } else {
-            (quote!(#fl::Optional), quote!(has_one))
+        let card = match inverse.kind {
+            InverseKind::HasOne => quote!(#fl::Optional),
+            _ => quote!(#fl::Many),
         };
-        inverse_fields.push(quote!(pub #name: #fl::Relation<#ident, #target, #card>));
-        inverse_values.push(quote_spanned! {name.span()=>
-            #name: #fl::Relation::#constructor(
-                #name_str,
-                &<#target as ::fanless::Model>::BELONGS_TO.#via,
-            )
+        let ty = quote!(#fl::Relation<#ident, #target, #card>);
+        inverse_fields.push(quote!(pub #name: #ty));
+        inverse_values.push(quote!(#name: #hops_ty.#name()));
+        inverse_consts.push(quote! {
+            pub const fn #name(self) -> #ty {
+                #value
+            }
         });
+        // Evaluated here, so that a path the const functions refuse is an
+        // error where the model is declared, not where a query reads it.
+        if let InverseKind::Through(_) = inverse.kind {
+            let hops = Ident::new(&hops_ty.to_string(), name.span());
+            through_checks.push(quote_spanned!(name.span()=> const _: () = {
+                #hops.#name();
+            };));
+        }
     }
 
     let foreign_keys = model.belongs_to.iter().map(|rel| {
@@ -150,6 +149,8 @@ pub fn expand(model: &Model) -> TokenStream {
             // Built from `META` alone, so that relations (even to this same
             // model) read it without a cycle.
             type BelongsTo = #belongs_to_ty;
+            type Hops = #hops_ty;
+            const HOPS: #hops_ty = #hops_ty;
             const BELONGS_TO: #belongs_to_ty = #belongs_to_ty {
                 #(#belongs_to_values,)*
             };
@@ -164,6 +165,7 @@ pub fn expand(model: &Model) -> TokenStream {
         }
 
         #(#key_checks)*
+        #(#through_checks)*
 
         // Checked only where `create_table` is called, so that columns of
         // types without an SQL type still work in queries.
@@ -198,6 +200,22 @@ pub fn expand(model: &Model) -> TokenStream {
             #(#[allow(missing_docs)] #inverse_fields,)*
         }
 
+        /// Each relation of the model by a function of its own, so that a
+        /// `through` path reads the relations it follows and no other:
+        /// reading a whole `RELATIONS` would make relations of several hops
+        /// that lead back to each other's models a cycle.
+        #[doc(hidden)]
+        #[derive(Debug, Clone, Copy)]
+        #vis struct #hops_ty;
+
+        #[doc(hidden)]
+        impl #hops_ty {
+            #(pub const fn #belongs_to_names(self) -> #belongs_to_field_types {
+                <#ident as ::fanless::Model>::BELONGS_TO.#belongs_to_names
+            })*
+            #(#inverse_consts)*
+        }
+
         impl ::core::ops::Deref for #relations_ty {
             type Target = #columns_ty;
             fn deref(&self) -> &#columns_ty {
@@ -223,4 +241,101 @@ pub fn expand(model: &Model) -> TokenStream {
             }
         }
     }
+}
+
+/// The value of an inverse relation, built from the relations it goes
+/// through; a missing or mismatched one is rustc's error on the user's
+/// tokens. `None` where a check already reported why it cannot be built.
+fn inverse_value(model: &Model, inverse: &InverseAttr) -> Option<TokenStream> {
+    let fl = Private;
+    let name = &inverse.name;
+    let name_str = name.unraw().to_string();
+    let target = &inverse.target;
+    // Without `via`, the relation back to this model is named after it; a
+    // model whose snake_case name is no identifier (`Self_`) must say
+    // `via`: the checks say so.
+    let back = || {
+        inverse
+            .via
+            .clone()
+            .or_else(|| ident_of(&snake_case(&model.ident.unraw().to_string()), name.span()))
+    };
+    Some(match &inverse.kind {
+        InverseKind::HasMany | InverseKind::HasOne => {
+            let via = back()?;
+            let constructor = match inverse.kind {
+                InverseKind::HasOne => quote!(has_one),
+                _ => quote!(has_many),
+            };
+            quote_spanned! {name.span()=>
+                #fl::Relation::#constructor(
+                    #name_str,
+                    &<#target as ::fanless::Model>::BELONGS_TO.#via,
+                )
+            }
+        }
+        InverseKind::ManyToMany { join, to } => {
+            let via = back()?;
+            let to = match to {
+                Some(to) => to.clone(),
+                None => ident_of(&snake_case(&last_ident(target)?), name.span())?,
+            };
+            let belongs_to = quote_spanned!(name.span()=> <#join as ::fanless::Model>::BELONGS_TO);
+            quote_spanned! {name.span()=>
+                #fl::Relation::many_to_many(
+                    &const {[
+                        #belongs_to.#via.parts().0.reversed(#name_str, true),
+                        #belongs_to.#to.parts().0,
+                    ]},
+                    &#belongs_to.#via,
+                    &#belongs_to.#to,
+                )
+            }
+        }
+        InverseKind::Through(path) => {
+            let (first, rest) = path.split_first()?;
+            if !model.goes_through(first, name) {
+                return None;
+            }
+            let hops_ty = Ident::new(&format!("{}Hops", model.ident), first.span());
+            let mut segments = vec![quote_spanned!(first.span()=> #hops_ty.#first())];
+            let last = inverse.via.as_ref().unwrap_or(name);
+            for segment in rest.iter().chain([last]) {
+                let previous = segments.last()?.clone();
+                segments.push(quote_spanned!(segment.span()=> #previous.then().#segment()));
+            }
+            let end = segments.last()?.clone();
+            quote_spanned! {name.span()=>
+                #fl::Relation::through(
+                    &const {
+                        #fl::path::<{ #(#segments.hop_count())+* }>(&[#(#segments.parts()),*])
+                    },
+                    &#end,
+                )
+            }
+        }
+    })
+}
+
+/// The type of a `belongs_to` relation: to-one, nullable where its key
+/// is, unique where declared.
+fn belongs_to_type(model: &Model, rel: &BelongsTo) -> TokenStream {
+    let fl = Private;
+    let (ident, target) = (&model.ident, &rel.target);
+    let mut card = if rel.nullable {
+        quote!(#fl::Optional)
+    } else {
+        quote!(#fl::One)
+    };
+    if rel.unique {
+        card = quote!(#fl::Unique<#card>);
+    }
+    quote!(#fl::Relation<#ident, #target, #card>)
+}
+
+/// The last identifier of a path (`Author` of `crate::Author`).
+fn last_ident(path: &syn::Path) -> Option<String> {
+    path.segments
+        .last()
+        .map(|segment| segment.ident.unraw().to_string())
 }

@@ -36,6 +36,12 @@ pub trait Model: Sized + 'static {
     /// models are built from them, which keeps self-references acyclic.
     #[doc(hidden)]
     type BelongsTo: 'static;
+    /// Every relation by a function of its own, for paths built at
+    /// compile time.
+    #[doc(hidden)]
+    type Hops: Copy + 'static;
+    #[doc(hidden)]
+    const HOPS: Self::Hops;
     #[doc(hidden)]
     const BELONGS_TO: Self::BelongsTo;
     /// The type of the primary key, which foreign keys to this model hold.
@@ -132,16 +138,56 @@ impl<M, T> fmt::Debug for Column<M, T> {
 }
 
 /// A relation from model `S` to model `T`, with cardinality [`One`],
-/// [`Optional`] or [`Many`].
+/// [`Optional`] or [`Many`]: one hop (`belongs_to`, `has_many`, `has_one`)
+/// or several (`many_to_many`, `has_many(..., through = ...)`).
 pub struct Relation<S, T, C> {
-    meta: RelationMeta,
+    /// The first hop; a relation always has one.
+    head: RelationMeta,
+    /// The hops after it.
+    tail: &'static [RelationMeta],
     marker: Marker<(S, T, C)>,
 }
 
 impl<S, T, C> Relation<S, T, C> {
-    /// The untyped description the renderer joins with.
-    pub const fn meta(&self) -> RelationMeta {
-        self.meta
+    /// The hops the relation follows, in order, each one join.
+    pub fn hops(&self) -> Vec<RelationMeta> {
+        let mut hops = Vec::with_capacity(1 + self.tail.len());
+        hops.push(self.head);
+        hops.extend_from_slice(self.tail);
+        hops
+    }
+
+    /// How many hops the relation follows.
+    #[doc(hidden)]
+    pub const fn hop_count(&self) -> usize {
+        1 + self.tail.len()
+    }
+
+    /// The first hop and the rest, for a path built at compile time.
+    #[doc(hidden)]
+    pub const fn parts(&self) -> (RelationMeta, &'static [RelationMeta]) {
+        (self.head, self.tail)
+    }
+
+    /// The relations of the model this one leads to, each by a function,
+    /// for a path built at compile time.
+    #[doc(hidden)]
+    pub const fn then(&self) -> T::Hops
+    where
+        T: Model,
+    {
+        T::HOPS
+    }
+
+    const fn of(hops: &'static [RelationMeta]) -> Self {
+        match hops {
+            [head, tail @ ..] => Self {
+                head: *head,
+                tail,
+                marker: PhantomData,
+            },
+            [] => panic!("a relation follows at least one hop"),
+        }
     }
 }
 
@@ -155,7 +201,7 @@ impl<S, T, C> Relation<S, T, C> {
         C: ToOne,
     {
         Self {
-            meta: RelationMeta {
+            head: RelationMeta {
                 name,
                 source: S::META,
                 target: T::META,
@@ -165,6 +211,7 @@ impl<S, T, C> Relation<S, T, C> {
                 source_indexed: indexed,
                 target_indexed: true,
             },
+            tail: &[],
             marker: PhantomData,
         }
     }
@@ -175,9 +222,39 @@ impl<S, T> Relation<S, T, Many> {
     #[doc(hidden)]
     pub const fn has_many<C: ToOne>(name: &'static str, inverse: &Relation<T, S, C>) -> Self {
         Self {
-            meta: inverse.meta.reversed(name, true),
+            head: inverse.head.reversed(name, true),
+            tail: &[],
             marker: PhantomData,
         }
+    }
+
+    // #[model(many_to_many(name = Target, through = Join))]: `hops` are the
+    // reverse of `back` then `to`, which type-check the join model's two
+    // `belongs_to`.
+    #[doc(hidden)]
+    pub const fn many_to_many<J, C: ToOne, D: ToOne>(
+        hops: &'static [RelationMeta; 2],
+        _back: &Relation<J, S, C>,
+        _to: &Relation<J, T, D>,
+    ) -> Self {
+        Self::of(hops)
+    }
+
+    // #[model(has_many(name = Target, through = path))]: the hops of the
+    // path's relations then `last`'s, which leads to `Target`.
+    #[doc(hidden)]
+    pub const fn through<L, D>(hops: &'static [RelationMeta], _last: &Relation<L, T, D>) -> Self {
+        let mut i = 0;
+        while i < hops.len() {
+            if hops[i].many {
+                return Self::of(hops);
+            }
+            i += 1;
+        }
+        panic!(
+            "a `has_many(..., through = ...)` follows only to-one relations: it leads to one row \
+             at most, so read its columns as a path instead"
+        )
     }
 }
 
@@ -189,7 +266,8 @@ impl<S, T> Relation<S, T, Optional> {
         inverse: &Relation<T, S, C>,
     ) -> Self {
         Self {
-            meta: inverse.meta.reversed(name, false),
+            head: inverse.head.reversed(name, false),
+            tail: &[],
             marker: PhantomData,
         }
     }
@@ -205,11 +283,12 @@ impl<S, T, C> Copy for Relation<S, T, C> {}
 
 impl<S, T, C> fmt::Debug for Relation<S, T, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Relation").field(&self.meta).finish()
+        f.debug_list().entry(&self.head).entries(self.tail).finish()
     }
 }
 
-/// How two tables join: `target.target_key = source.source_key`.
+/// One hop of a relation, how two tables join:
+/// `target.target_key = source.source_key`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RelationMeta {
     /// The relation's name in paths.
@@ -233,7 +312,9 @@ pub struct RelationMeta {
 }
 
 impl RelationMeta {
-    const fn reversed(self, name: &'static str, many: bool) -> Self {
+    /// The hop back from `target` to `source`, named `name`.
+    #[doc(hidden)]
+    pub const fn reversed(self, name: &'static str, many: bool) -> Self {
         Self {
             name,
             source: self.target,

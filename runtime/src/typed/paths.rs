@@ -3,7 +3,7 @@
 
 use std::marker::PhantomData;
 
-use crate::model::{Bool, Card, Column, False, Model, Relation, RelationMeta, ToOne};
+use crate::model::{Bool, Card, Column, False, Model, ModelMeta, Relation, RelationMeta, ToOne};
 use crate::plan::{Agg, AggFn, Cond, Expr};
 
 /// A type-level boolean carried by a value, so that rustc infers it from
@@ -98,6 +98,16 @@ pub fn relations_of<S, T: Model, C>(_: &Relation<S, T, C>) -> T::Relations {
     T::RELATIONS
 }
 
+/// The hops of a path's relations, one after another.
+pub fn hops(relations: &[Vec<RelationMeta>]) -> Vec<RelationMeta> {
+    relations.concat()
+}
+
+/// The names of the model a relation leads to.
+pub fn target_of<S, T: Model, C>(_: &Relation<S, T, C>) -> &'static ModelMeta {
+    T::META
+}
+
 /// The columns of the model a relation leads to.
 pub fn columns_of<S, T: Model, C>(_: &Relation<S, T, C>) -> T::Columns {
     T::COLUMNS
@@ -115,7 +125,7 @@ pub trait PathEnd: Copy {
 impl<S, T: Model, C> PathEnd for Relation<S, T, C> {
     type Model = T;
     fn finish(self, hops: &mut Vec<RelationMeta>) -> Option<&'static str> {
-        hops.push(self.meta());
+        hops.extend(self.hops());
         None
     }
 }
@@ -153,4 +163,28 @@ pub fn agg<E: PathEnd>(
         column,
         filter,
     }))
+}
+
+/// The hops of `parts` (each a relation's first hop and the rest) one
+/// after another, `N` in all: the path of a `has_many(..., through = ...)`,
+/// built at compile time.
+pub const fn path<const N: usize>(
+    parts: &[(RelationMeta, &'static [RelationMeta])],
+) -> [RelationMeta; N] {
+    let mut out = [parts[0].0; N];
+    let (mut part, mut n) = (0, 0);
+    while part < parts.len() {
+        let (head, tail) = parts[part];
+        out[n] = head;
+        n += 1;
+        let mut i = 0;
+        while i < tail.len() {
+            out[n] = tail[i];
+            n += 1;
+            i += 1;
+        }
+        part += 1;
+    }
+    assert!(n == N, "the path's length is the sum of its relations'");
+    out
 }

@@ -68,7 +68,7 @@ impl Gen {
         };
         let distinct = agg.distinct.is_some();
         let plan = quote! {
-            #fl::agg(#fl::AggFn::#func, #distinct, ::std::vec![#(#rels.meta()),*], #end, #filter)
+            #fl::agg(#fl::AggFn::#func, #distinct, #fl::hops(&[#(#rels.hops()),*]), #end, #filter)
         };
         (plan, witness)
     }
@@ -80,7 +80,7 @@ impl Gen {
         let distinct = agg.distinct.is_some();
         let Some(last) = agg.path.segments.get(1) else {
             let column = match self.join_rel(alias) {
-                Some(rel) => quote!(#rel.meta().target.primary_key),
+                Some(rel) => quote!(#fl::target_of(&#rel).primary_key),
                 None => quote!(<__FanlessRoot as ::fanless::Model>::META.primary_key),
             };
             let (func, witness) = match agg.func {

@@ -128,7 +128,7 @@ impl Gen {
         let plan = quote! {
             #fl::Expr::Column(#fl::ColumnPath {
                 alias: #alias,
-                hops: ::std::vec![#(#rels.meta()),*],
+                hops: #fl::hops(&[#(#rels.hops()),*]),
                 column: #column.name(),
             })
         };
@@ -175,7 +175,7 @@ impl Gen {
             self.bind(&flag, many);
             let left = join.left;
             plans.push(quote! {
-                #fl::Join { parent: #parent, hops: ::std::vec![#(#rels.meta()),*], left: #left }
+                #fl::Join { parent: #parent, hops: #fl::hops(&[#(#rels.hops()),*]), left: #left }
             });
             self.joined.push((rels, flag));
         }

@@ -1,0 +1,28 @@
+// the last hop of a `through` path is the relation of the same name (or
+// `via`) on the model the path leads to.
+#[derive(fanless::Model)]
+#[model(has_many(departments = Department))]
+#[model(has_many(staff = Employee, through = departments))]
+struct Store {
+    #[model(primary_key)]
+    id: i64,
+}
+
+#[derive(fanless::Model)]
+#[model(has_many(employees = Employee))]
+struct Department {
+    #[model(primary_key)]
+    id: i64,
+    #[model(belongs_to(Store))]
+    store_id: i64,
+}
+
+#[derive(fanless::Model)]
+struct Employee {
+    #[model(primary_key)]
+    id: i64,
+    #[model(belongs_to(Department))]
+    department_id: i64,
+}
+
+fn main() {}
