@@ -49,7 +49,7 @@ pub fn and<A: Bool, B: Bool>(_: Flag<A>, _: Flag<B>) -> Flag<A::And<B>> {
     note = "every segment before the last must be a relation declared on the model"
 )]
 pub trait AsRelation: Copy {
-    /// [`One`], [`Optional`] or [`Many`].
+    /// [`One`](crate::One), [`Optional`](crate::Optional) or [`Many`](crate::Many).
     type Card: Card;
 }
 

@@ -39,7 +39,7 @@ pub fn witness<M, T>(_: &Column<M, T>) -> Witness<T> {
 }
 
 /// The type of a column read through a relation (a to-one one, as
-/// [`to_one`] checks).
+/// [`to_one`](super::to_one) checks).
 pub fn through<S, T, C: Card, X: Scalar>(
     _: &Relation<S, T, C>,
     _: Witness<X>,
