@@ -67,7 +67,7 @@ const QUERY_AS: [&str; 2] = [
     "crate::Summary, from Store s join s.departments d select s.id, count(d) as n group by s.id",
 ];
 
-const MODELS: [&str; 4] = [
+const MODELS: [&str; 6] = [
     "#[model(table = \"shop_store\")] #[model(has_many(departments = Department))] \
      #[model(has_one(profile = Profile, via = owner))] \
      pub struct Store { #[model(primary_key)] pub id: i64, pub name: String }",
@@ -80,6 +80,12 @@ const MODELS: [&str; 4] = [
      struct r#Raw { #[model(primary_key)] r#type: i64, #[model(belongs_to(Raw))] match_id: Option<i64>, \
      #[model(belongs_to(Raw))] type_id: i64 }",
     "#[model(has_many(items = Item))] struct Bag { #[model(primary_key)] id: i64, r#in: bool }",
+    "#[model(many_to_many(authors = Author, through = Credit))] \
+     #[model(many_to_many(r#friends = r#Book, through = Link, via = from, to = r#to))] \
+     #[model(has_many(shelf = Book, through = publisher.books, via = r#type))] \
+     struct r#Book { #[model(primary_key)] id: i64, #[model(belongs_to(Publisher))] publisher_id: i64 }",
+    "struct Credit { #[model(primary_key, belongs_to(Book))] book_id: i64, \
+     #[model(primary_key, belongs_to(r#Author))] author_id: i64, share: f64 }",
 ];
 
 /// What a mutation may insert.

@@ -37,7 +37,8 @@ use proc_macro::TokenStream;
 ///
 /// On a field:
 ///
-/// * `#[model(primary_key)]`, `#[model(column = "name")]`;
+/// * `#[model(primary_key)]` on the key field, or on each field of a
+///   composite key; `#[model(column = "name")]`;
 /// * `#[model(belongs_to(Target))]` on a foreign key, a to-one relation
 ///   named after the field without `_id` (`belongs_to(name = Target)`
 ///   names it), nullable if the field is an `Option`; `indexed = false`

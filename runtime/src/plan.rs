@@ -141,8 +141,8 @@ pub struct JoinedAgg {
     pub distinct: bool,
     /// The alias whose column is aggregated.
     pub alias: usize,
-    /// The column, unquoted (the primary key for `count(alias)`).
-    pub column: &'static str,
+    /// The column, unquoted; `None` counts or tests the alias's rows.
+    pub column: Option<&'static str>,
 }
 
 /// The aggregate functions, with what `sum` needs to decode as promised.

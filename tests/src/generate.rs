@@ -162,19 +162,20 @@ pub fn dataset(seed: u64) -> Dataset {
         ]
     });
     data.tables.insert("lib_review", table);
+    // At most one link per book and author: the pair is the key.
     let links = if books == 0 {
         0
     } else {
         rng.range(0, 30) as usize
     };
-    let table = rows(links, rng, &mut |id, rng| {
-        vec![
-            Value::Int(id),
-            key(rng, books),
-            key(rng, authors),
-            quarter(rng, -4, 4),
-        ]
-    });
+    let mut table: Vec<Vec<Value>> = Vec::new();
+    for _ in 0..links {
+        let (book, author) = (key(rng, books), key(rng, authors));
+        let share = quarter(rng, -4, 4);
+        if !table.iter().any(|row| row[0] == book && row[1] == author) {
+            table.push(vec![book, author, share]);
+        }
+    }
     data.tables.insert("lib_book_author", table);
     // Mostly at most one profile per author, as `has_one` promises; now
     // and then two, as data that break the promise (the tests drop the
@@ -301,11 +302,14 @@ impl<'m> Generator<'m> {
         // A total order whenever rows are ordered or cut: the key last.
         let ordered = !order.is_empty() || limit.is_some() || offset.is_some();
         if ordered {
-            order.push(Order {
-                expr: root_column(root.meta.primary_key),
-                desc: self.rng.chance(30),
-                nullable: false,
-            });
+            let desc = self.rng.chance(30);
+            for key in root.meta.primary_key {
+                order.push(Order {
+                    expr: root_column(key),
+                    desc,
+                    nullable: false,
+                });
+            }
         }
         Case {
             plan: Plan {
@@ -440,11 +444,13 @@ impl<'m> Generator<'m> {
             }
         } else if shape == 2 {
             for (alias, (model, left)) in aliases.iter().enumerate() {
-                order.push(Order {
-                    expr: column_of(alias, model.column(model.meta.primary_key)),
-                    desc: self.rng.chance(30),
-                    nullable: *left,
-                });
+                for key in model.meta.primary_key {
+                    order.push(Order {
+                        expr: column_of(alias, model.column(key)),
+                        desc: self.rng.chance(30),
+                        nullable: *left,
+                    });
+                }
             }
         }
         let limit = (shape != 1 && self.rng.chance(30)).then(|| self.count());
@@ -473,20 +479,22 @@ impl<'m> Generator<'m> {
             0 if !numeric.is_empty() => {
                 let column = *self.rng.pick(&numeric);
                 let float = column.kind == Kind::Float;
-                (AggFn::Sum { float }, column.name, column.kind)
+                (AggFn::Sum { float }, Some(column.name), column.kind)
             }
-            1 if !numeric.is_empty() => (AggFn::Avg, self.rng.pick(&numeric).name, Kind::Float),
+            1 if !numeric.is_empty() => {
+                (AggFn::Avg, Some(self.rng.pick(&numeric).name), Kind::Float)
+            }
             2 => {
                 let column = *self.rng.pick(&ordered);
                 let func = *self.rng.pick(&[AggFn::Min, AggFn::Max]);
-                (func, column.name, column.kind)
+                (func, Some(column.name), column.kind)
             }
-            3 => (AggFn::Exists, model.meta.primary_key, Kind::Bool),
+            3 => (AggFn::Exists, None, Kind::Bool),
             _ => {
                 let column = if self.rng.chance(50) {
-                    model.meta.primary_key
+                    None
                 } else {
-                    self.rng.pick(&model.columns).name
+                    Some(self.rng.pick(&model.columns).name)
                 };
                 (AggFn::Count, column, Kind::Int)
             }

@@ -204,7 +204,7 @@ pub fn models() -> Vec<ModelInfo> {
     let (c, r) = (BookAuthor::COLUMNS, BookAuthor::RELATIONS);
     let book_author = ModelInfo {
         meta: BookAuthor::META,
-        columns: vec![col(c.id), col(c.book_id), col(c.author_id), col(c.share)],
+        columns: vec![col(c.book_id), col(c.author_id), col(c.share)],
         relations: vec![rel(r.book), rel(r.author)],
     };
     let (c, r) = (Profile::COLUMNS, Profile::RELATIONS);

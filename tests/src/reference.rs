@@ -121,6 +121,18 @@ impl<'d> RowRef<'d> {
             .unwrap_or_else(|| panic!("no column {column} on {}", self.model.name));
         &self.values[index]
     }
+
+    /// The row's primary key: its value, or for a composite key one value
+    /// equal exactly where every column of the key is.
+    fn key(&self) -> Value {
+        match self.model.primary_key {
+            [column] => self.get(column).clone(),
+            columns => {
+                let values: Vec<&Value> = columns.iter().map(|c| self.get(c)).collect();
+                Value::Text(format!("{values:?}"))
+            }
+        }
+    }
 }
 
 /// The rows one alias each: the root's, then one per explicit join; `None`
@@ -342,9 +354,10 @@ impl<'d> Eval<'d> {
         };
         let values: Vec<Value> = group
             .iter()
-            .map(|scope| match scope[agg.alias] {
-                Some(row) => row.get(agg.column).clone(),
-                None => Value::Null,
+            .map(|scope| match (scope[agg.alias], agg.column) {
+                (Some(row), Some(column)) => row.get(column).clone(),
+                (Some(row), None) => row.key(),
+                (None, _) => Value::Null,
             })
             .filter(|value| !value.is_null())
             .collect();
@@ -383,7 +396,7 @@ impl<'d> Eval<'d> {
             return Value::Null;
         };
         for hop in &path.hops {
-            let key = |row: &RowRef<'d>| row.get(hop.target.primary_key).clone();
+            let key = |row: &RowRef<'d>| row.key();
             let next = self
                 .reach(current, std::slice::from_ref(hop))
                 .into_iter()
@@ -410,10 +423,7 @@ impl<'d> Eval<'d> {
                 .map(|row| row.get(column).clone())
                 .filter(|value| !value.is_null())
                 .collect(),
-            None => rows
-                .iter()
-                .map(|row| row.get(row.model.primary_key).clone())
-                .collect(),
+            None => rows.iter().map(RowRef::key).collect(),
         };
         aggregate(agg.func, agg.distinct, values)
     }

@@ -316,12 +316,12 @@ fn corpus() -> Vec<Site> {
     };
     want.select = Some(vec![
         item("name", root("name")),
-        item("books", joined(AggFn::Count, true, 2, "id")),
-        item("price", joined(AggFn::Avg, false, 2, "price")),
+        item("books", joined(AggFn::Count, true, 2, Some("id"))),
+        item("price", joined(AggFn::Avg, false, 2, Some("price"))),
     ]);
     want.group = vec![root("name")];
     want.having = Some(cmp(
-        joined(AggFn::Count, true, 2, "id"),
+        joined(AggFn::Count, true, 2, Some("id")),
         CmpOp::Gt,
         Expr::Int(1),
         false,
@@ -453,8 +453,8 @@ fn corpus() -> Vec<Site> {
     ];
     want.select = Some(vec![
         item("id", root("id")),
-        item("authors", joined(AggFn::Count, true, 1, "id")),
-        item("oldest_friend", joined(AggFn::Max, false, 2, "age")),
+        item("authors", joined(AggFn::Count, true, 1, Some("id"))),
+        item("oldest_friend", joined(AggFn::Max, false, 2, Some("age"))),
     ]);
     want.group = vec![root("id")];
     want.order = vec![order(Expr::Output("id"), false, false)];

@@ -177,12 +177,12 @@ fn without(
 ) -> Dataset {
     let mut data = data.clone();
     let key_of = |table: &str, row: &Vec<Value>| {
+        // No foreign key points to a composite key: its rows are no one's.
         let model = models.iter().find(|m| m.meta.table == table).unwrap();
-        let index = model
-            .meta
-            .columns
-            .iter()
-            .position(|c| *c == model.meta.primary_key);
+        let Some(key) = model.meta.key_column() else {
+            return Value::Null;
+        };
+        let index = model.meta.columns.iter().position(|c| *c == key);
         row[index.unwrap()].clone()
     };
     let all = data.tables.get_mut(table).unwrap();
@@ -197,7 +197,7 @@ fn without(
                 let [meta] = rel.hops[..] else { continue };
                 let refers = !meta.many
                     && meta.target.table == table
-                    && meta.target_key == meta.target.primary_key;
+                    && meta.target.key_column() == Some(meta.target_key);
                 if !refers {
                     continue;
                 }

@@ -52,8 +52,8 @@ async fn many_to_many_and_through_paths_count_what_the_rows_hold() {
             let id = book[0].unwrap_or_default();
             let authors: Vec<i64> = links
                 .iter()
-                .filter(|l| l[1] == Some(id))
-                .filter_map(|l| l[2])
+                .filter(|l| l[0] == Some(id))
+                .filter_map(|l| l[1])
                 .collect();
             let oldest = authors.iter().filter_map(|a| ages[a]).max();
             let friend_ages = authors.iter().flat_map(|a| {
@@ -70,7 +70,7 @@ async fn many_to_many_and_through_paths_count_what_the_rows_hold() {
         let want_authors: Vec<(i64, i64, i64)> = ages
             .keys()
             .map(|&id| {
-                let books = links.iter().filter(|l| l[2] == Some(id)).count() as i64;
+                let books = links.iter().filter(|l| l[1] == Some(id)).count() as i64;
                 let friends = friendships.iter().filter(|f| f[1] == Some(id)).count() as i64;
                 (id, books, friends)
             })
@@ -96,8 +96,8 @@ async fn many_to_many_and_through_paths_count_what_the_rows_hold() {
             .map(|b| {
                 let mut distinct: Vec<i64> = links
                     .iter()
-                    .filter(|l| l[1] == Some(b.0))
-                    .filter_map(|l| l[2])
+                    .filter(|l| l[0] == Some(b.0))
+                    .filter_map(|l| l[1])
                     .collect();
                 distinct.sort_unstable();
                 distinct.dedup();
@@ -167,7 +167,7 @@ async fn authors_without_links_have_no_books() {
         .unwrap();
         let linked: Vec<i64> = data.tables["lib_book_author"]
             .iter()
-            .filter_map(|l| int(&l[2]))
+            .filter_map(|l| int(&l[1]))
             .collect();
         let want: Vec<i64> = data.tables["lib_author"]
             .iter()

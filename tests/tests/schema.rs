@@ -2,8 +2,9 @@
 //! each database.
 
 use fanless::{missing_indexes, MissingIndex, Model};
+use fanless_tests::library::{self, BookAuthor};
 use fanless_tests::{
-    databases, drop_databases, execute, name, Badge, Db, Department, Employee, Store,
+    connect, databases, drop_databases, execute, name, Badge, Db, Department, Employee, Store,
 };
 
 /// A table created by hand, without the index its foreign key needs.
@@ -139,6 +140,60 @@ async fn a_unique_key_needs_a_unique_index() {
         );
         execute(db, &found[0].create).await;
         assert_eq!(missing!(db, Tag), [], "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}
+
+#[tokio::test]
+async fn a_composite_key_keeps_one_row_per_key_and_its_foreign_keys_indexed() {
+    let dbs = connect("schema_composite").await;
+    for db in &dbs {
+        library::create(db).await;
+        assert_eq!(missing!(db, BookAuthor), [], "{}", name(db));
+        let q = |name: &str| match db {
+            Db::MySql(..) => format!("`{name}`"),
+            _ => format!("\"{name}\""),
+        };
+        let insert = |share: f64| {
+            format!(
+                "INSERT INTO {} ({}, {}, {}) VALUES (1, 1, {share})",
+                q("lib_book_author"),
+                q("book_id"),
+                q("author_id"),
+                q("share")
+            )
+        };
+        execute(
+            db,
+            &format!(
+                "INSERT INTO {} VALUES (1, NULL, 'p', NULL)",
+                q("lib_publisher")
+            ),
+        )
+        .await;
+        execute(
+            db,
+            &format!(
+                "INSERT INTO {} VALUES (1, NULL, 'a', NULL)",
+                q("lib_author")
+            ),
+        )
+        .await;
+        execute(
+            db,
+            &format!(
+                "INSERT INTO {} VALUES (1, 1, NULL, 't', 1.0, NULL, NULL, TRUE)",
+                q("lib_book")
+            ),
+        )
+        .await;
+        execute(db, &insert(0.5)).await;
+        let second = match db {
+            Db::Sqlite(pool) => sqlx::raw_sql(&insert(0.25)).execute(pool).await.map(drop),
+            Db::Postgres(pool, _) => sqlx::raw_sql(&insert(0.25)).execute(pool).await.map(drop),
+            Db::MySql(pool, _) => sqlx::raw_sql(&insert(0.25)).execute(pool).await.map(drop),
+        };
+        assert!(second.is_err(), "{}: a second row of one key", name(db));
     }
     drop_databases(dbs).await;
 }

@@ -29,7 +29,7 @@ pub fn expand(model: &Model) -> TokenStream {
     let table = &model.table.0;
     // Checked to be exactly one; after that error, any name keeps the
     // expansion well-formed.
-    let primary_key = model.primary_keys.first().map_or("", |&key| names[key]);
+    let primary_key = model.primary_keys.iter().map(|&key| names[key]);
     let model_name = ident.unraw().to_string();
 
     let belongs_to_fields: Vec<TokenStream> = model
@@ -72,18 +72,21 @@ pub fn expand(model: &Model) -> TokenStream {
         };
         quote!(const _: () = #check;)
     });
-    let key = match model.primary_keys.first() {
-        Some(&index) => {
-            let ty = &model.columns[index].ty;
+    // A composite key has a type no foreign key holds: `belongs_to` leads
+    // to a model whose key is one column.
+    let key = match model.primary_keys.as_slice() {
+        [index] => {
+            let ty = &model.columns[*index].ty;
             quote!(#ty)
         }
-        None => quote!(()),
+        [] => quote!(()),
+        _ => quote!(#fl::CompositeKey),
     };
 
     let mut inverse_fields = Vec::new();
     let mut inverse_values = Vec::new();
     let mut inverse_consts = Vec::new();
-    let mut through_checks = Vec::new();
+    let mut inverse_checks = Vec::new();
     let belongs_to_field_types = model
         .belongs_to
         .iter()
@@ -106,14 +109,13 @@ pub fn expand(model: &Model) -> TokenStream {
                 #value
             }
         });
-        // Evaluated here, so that a path the const functions refuse is an
-        // error where the model is declared, not where a query reads it.
-        if let InverseKind::Through(_) = inverse.kind {
-            let hops = Ident::new(&hops_ty.to_string(), name.span());
-            through_checks.push(quote_spanned!(name.span()=> const _: () = {
-                #hops.#name();
-            };));
-        }
+        // Evaluated here, so that a relation the const functions refuse is
+        // an error where the model is declared, not where a query reads it.
+        let mut hops = hops_ty.clone();
+        hops.set_span(name.span());
+        inverse_checks.push(quote_spanned!(name.span()=> const _: () = {
+            #hops.#name();
+        };));
     }
 
     let foreign_keys = model.belongs_to.iter().map(|rel| {
@@ -158,14 +160,14 @@ pub fn expand(model: &Model) -> TokenStream {
                 name: #model_name,
                 table: #table,
                 columns: &[#(#names),*],
-                primary_key: #primary_key,
+                primary_key: &[#(#primary_key),*],
             };
             const FOREIGN_KEYS: &'static [::fanless::ForeignKey] = &[#(#foreign_keys),*];
             type Key = #key;
         }
 
         #(#key_checks)*
-        #(#through_checks)*
+        #(#inverse_checks)*
 
         // Checked only where `create_table` is called, so that columns of
         // types without an SQL type still work in queries.
@@ -297,7 +299,7 @@ fn inverse_value(model: &Model, inverse: &InverseAttr) -> Option<TokenStream> {
             if !model.goes_through(first, name) {
                 return None;
             }
-            let hops_ty = Ident::new(&format!("{}Hops", model.ident), first.span());
+            let hops_ty = format_ident!("{}Hops", model.ident, span = first.span());
             let mut segments = vec![quote_spanned!(first.span()=> #hops_ty.#first())];
             let last = inverse.via.as_ref().unwrap_or(name);
             for segment in rest.iter().chain([last]) {

@@ -94,8 +94,19 @@ pub struct ModelMeta {
     pub table: &'static str,
     /// The column names in field order, unquoted.
     pub columns: &'static [&'static str],
-    /// The primary key column, unquoted.
-    pub primary_key: &'static str,
+    /// The primary key's columns, unquoted: one, or several for a
+    /// composite key.
+    pub primary_key: &'static [&'static str],
+}
+
+impl ModelMeta {
+    /// The primary key column, when the key is one column.
+    pub const fn key_column(&self) -> Option<&'static str> {
+        match self.primary_key {
+            [key] => Some(key),
+            _ => None,
+        }
+    }
 }
 
 /// Ties a metadata value to types it never holds, keeping it `Copy`,
@@ -206,7 +217,13 @@ impl<S, T, C> Relation<S, T, C> {
                 source: S::META,
                 target: T::META,
                 source_key: foreign_key,
-                target_key: T::META.primary_key,
+                // A model with a composite key has a key type no foreign
+                // key holds (`foreign_key` refuses it): the key is one
+                // column wherever this compiles.
+                target_key: match T::META.primary_key {
+                    [key, ..] => key,
+                    [] => "",
+                },
                 many: false,
                 source_indexed: indexed,
                 target_indexed: true,
@@ -264,7 +281,14 @@ impl<S, T> Relation<S, T, Optional> {
     pub const fn has_one<C: ToOne + UniqueKey>(
         name: &'static str,
         inverse: &Relation<T, S, C>,
-    ) -> Self {
+    ) -> Self
+    where
+        T: Model,
+    {
+        assert!(
+            T::META.key_column().is_some(),
+            "a `has_one` leads to a model whose primary key is one column"
+        );
         Self {
             head: inverse.head.reversed(name, false),
             tail: &[],

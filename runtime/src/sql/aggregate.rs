@@ -6,16 +6,43 @@ use std::fmt::Write;
 
 use super::strategy::Form;
 use super::{Chain, Renderer, Scope, KEYS};
-use crate::model::RelationMeta;
+use crate::model::{ModelMeta, RelationMeta};
 use crate::plan::{Agg, AggFn, JoinedAgg};
 
 impl<'p> Renderer<'p> {
     /// An aggregate over joined rows.
     pub(super) fn joined(&mut self, agg: &JoinedAgg, scope: &Scope) -> String {
+        let alias = &scope.aliases[agg.alias];
         let mut operand = String::new();
-        self.column(&mut operand, &scope.aliases[agg.alias], agg.column);
+        match (agg.column, self.explicit.get(agg.alias)) {
+            (Some(column), _) => self.column(&mut operand, alias, column),
+            (None, Some(model)) if agg.distinct => operand = self.row_key(alias, model, None),
+            // A key column is `NULL` exactly where a left join found no row.
+            (None, Some(model)) => match model.primary_key.first() {
+                Some(key) => self.column(&mut operand, alias, key),
+                None => operand.push('*'),
+            },
+            (None, None) => operand.push('*'),
+        }
         let mut out = String::new();
         self.aggregate(&mut out, agg.func, agg.distinct, &operand);
+        out
+    }
+
+    /// The rows of `model` read at `alias` as one value that `COUNT(DISTINCT
+    /// ...)` tells apart: its key; `NULL` where `filter` does not hold.
+    fn row_key(&self, alias: &str, model: &ModelMeta, filter: Option<&str>) -> String {
+        let key: Vec<String> = model
+            .primary_key
+            .iter()
+            .map(|column| {
+                let mut out = String::new();
+                self.column(&mut out, alias, column);
+                out
+            })
+            .collect();
+        let mut out = String::new();
+        self.syntax.distinct_key(&mut out, &key, filter);
         out
     }
 
@@ -76,7 +103,7 @@ impl<'p> Renderer<'p> {
         match (agg.column, target) {
             (Some(column), _) => self.column(&mut operand, &inner.aliases[0], column),
             (None, Some(model)) if agg.distinct => {
-                self.column(&mut operand, &inner.aliases[0], model.primary_key)
+                operand = self.row_key(&inner.aliases[0], model, None);
             }
             (None, _) => operand.push('*'),
         }
@@ -111,17 +138,20 @@ impl<'p> Renderer<'p> {
         let mut columns = String::new();
         for (column, agg) in group.iter().enumerate() {
             let filter = agg.filter.as_ref().map(|cond| self.cond(cond, &mut inner));
+            let target = hops[hops.len() - 1].target;
             let mut operand = String::new();
             match (agg.column, agg.distinct) {
                 (Some(name), _) => self.column(&mut operand, &inner.aliases[0], name),
                 (None, true) => {
-                    let key = hops[hops.len() - 1].target.primary_key;
-                    self.column(&mut operand, &inner.aliases[0], key);
+                    operand = self.row_key(&inner.aliases[0], target, filter.as_deref());
                 }
                 (None, false) => operand.push_str(if filter.is_some() { "1" } else { "*" }),
             }
-            if let Some(filter) = filter {
-                operand = format!("CASE WHEN {filter} THEN {operand} END");
+            match filter {
+                Some(filter) if !(agg.column.is_none() && agg.distinct) => {
+                    operand = format!("CASE WHEN {filter} THEN {operand} END");
+                }
+                _ => {}
             }
             if let AggFn::Avg = agg.func {
                 let mut cast = String::new();
@@ -173,7 +203,9 @@ impl<'p> Renderer<'p> {
     /// roots may share them).
     fn restriction(&mut self, rel: &RelationMeta) -> Option<String> {
         let root = rel.source;
-        if rel.source_key == root.primary_key {
+        // The strategy restricts only a root whose key is one column.
+        let key = root.key_column()?;
+        if rel.source_key == key {
             return None;
         }
         let alias = self.alias();
@@ -182,7 +214,7 @@ impl<'p> Renderer<'p> {
         sql.push_str(" AS k FROM ");
         self.syntax.quote(&mut sql, root.table);
         let _ = write!(sql, " AS {alias} INNER JOIN {KEYS} ON {KEYS}.k = ");
-        self.column(&mut sql, &alias, root.primary_key);
+        self.column(&mut sql, &alias, key);
         Some(sql)
     }
 

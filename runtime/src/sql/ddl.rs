@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::DialectKind;
+use super::{DialectKind, Syntax};
 use crate::model::ForeignKey;
 use crate::model::ModelMeta;
 
@@ -34,9 +34,14 @@ pub fn create_table(
         syntax.quote(&mut table, column.name);
         let null = if column.nullable { "NULL" } else { "NOT NULL" };
         let _ = write!(table, " {} {null}", column.sql);
-        if column.name == model.primary_key {
+        if model.key_column() == Some(column.name) {
             table.push_str(" PRIMARY KEY");
         }
+    }
+    if model.key_column().is_none() {
+        table.push_str(", PRIMARY KEY (");
+        quote_list(&mut table, model.primary_key, syntax);
+        table.push(')');
     }
     for key in keys {
         table.push_str(", FOREIGN KEY (");
@@ -44,7 +49,7 @@ pub fn create_table(
         table.push_str(") REFERENCES ");
         syntax.quote(&mut table, key.target.table);
         table.push_str(" (");
-        syntax.quote(&mut table, key.target.primary_key);
+        quote_list(&mut table, key.target.primary_key, syntax);
         table.push(')');
     }
     table.push(')');
@@ -111,6 +116,16 @@ pub fn leading_index_columns(dialect: DialectKind) -> &'static str {
              FROM information_schema.STATISTICS s \
              WHERE s.TABLE_SCHEMA = DATABASE() AND s.TABLE_NAME = ? AND s.SEQ_IN_INDEX = 1"
         }
+    }
+}
+
+/// `"a", "b"`.
+fn quote_list(out: &mut String, names: &[&str], syntax: &dyn Syntax) {
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        syntax.quote(out, name);
     }
 }
 

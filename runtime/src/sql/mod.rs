@@ -20,7 +20,9 @@ mod strategy;
 pub use ddl::{create_index, create_table, leading_index_columns, ColumnDef};
 pub use strategy::Strategy;
 
-use crate::model::RelationMeta;
+use std::fmt::Write;
+
+use crate::model::{ModelMeta, RelationMeta};
 use crate::plan::{Agg, Plan};
 
 /// The SQL dialects fanless renders.
@@ -101,6 +103,26 @@ trait Syntax {
     fn derived_prefix(&self) -> &'static str {
         ""
     }
+
+    /// A value that tells rows apart by `key` (the columns of their
+    /// primary key) in `COUNT(DISTINCT ...)`; `NULL` where `filter` does
+    /// not hold.
+    fn distinct_key(&self, out: &mut String, key: &[String], filter: Option<&str>) {
+        let value = match key {
+            [column] => column.clone(),
+            _ => self.row_value(key),
+        };
+        match filter {
+            Some(filter) => {
+                let _ = write!(out, "CASE WHEN {filter} THEN {value} END");
+            }
+            None => out.push_str(&value),
+        }
+    }
+
+    /// Several columns as one value that compares equal exactly when each
+    /// column does.
+    fn row_value(&self, columns: &[String]) -> String;
 }
 
 /// A query's SQL, and the order in which to bind its arguments.
@@ -127,6 +149,7 @@ pub fn render_with(plan: &Plan, dialect: DialectKind, strategy: Strategy) -> Ren
         params: Vec::new(),
         aliases: 0,
         derived: Vec::new(),
+        explicit: Vec::new(),
     };
     let mut sql = renderer.query(plan, strategy);
     if !renderer.derived.is_empty() {
@@ -150,6 +173,9 @@ struct Renderer<'p> {
     /// The aggregates computed in derived tables: each, its table's alias
     /// and its column.
     derived: Vec<(&'p Agg, String, usize)>,
+    /// The model of each alias of the query: the root's, then each
+    /// explicit join's.
+    explicit: Vec<&'static ModelMeta>,
 }
 
 /// The common table expression of the root keys a query selects first.

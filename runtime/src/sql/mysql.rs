@@ -61,4 +61,25 @@ impl Syntax for MySql {
     fn no_limit(&self) -> &'static str {
         "18446744073709551615"
     }
+
+    fn row_value(&self, columns: &[String]) -> String {
+        columns.join(", ")
+    }
+
+    /// `COUNT(DISTINCT a, b)` takes the columns as arguments, and skips the
+    /// rows where any is `NULL`: the first is `NULL` where `filter` fails
+    /// (once, as its parameters are bound once).
+    fn distinct_key(&self, out: &mut String, key: &[String], filter: Option<&str>) {
+        for (i, column) in key.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            match filter {
+                Some(filter) if i == 0 => {
+                    let _ = write!(out, "CASE WHEN {filter} THEN {column} END");
+                }
+                _ => out.push_str(column),
+            }
+        }
+    }
 }

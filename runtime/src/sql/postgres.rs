@@ -60,4 +60,8 @@ impl Syntax for Postgres {
     fn inline_cte(&self) -> &'static str {
         " NOT MATERIALIZED"
     }
+
+    fn row_value(&self, columns: &[String]) -> String {
+        format!("({})", columns.join(", "))
+    }
 }

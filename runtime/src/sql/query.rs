@@ -12,13 +12,19 @@ impl<'p> Renderer<'p> {
     pub(super) fn query(&mut self, plan: &'p Plan, strategy: Strategy) -> String {
         let mut scope = Scope::new(self.alias());
         let mut explicit = String::new();
+        self.explicit.push(plan.root);
         for join in &plan.joins {
             let alias = self.explicit_join(&mut explicit, join, &scope);
             scope.aliases.push(alias);
+            self.explicit.extend(join.hops.last().map(|hop| hop.target));
         }
         let choice = strategy::choose(plan, self.dialect, strategy);
         // With `restricted`, the root keys the query selects come first.
-        let keys = choice.restricted.then(|| self.selected_keys(plan));
+        // (The strategy restricts only a root whose key is one column.)
+        let keys = match (choice.restricted, plan.root.key_column()) {
+            (true, Some(key)) => Some((key, self.selected_keys(plan, key))),
+            _ => None,
+        };
         let tables: Vec<(Form, Vec<&Agg>, String)> = choice
             .tables()
             .into_iter()
@@ -51,9 +57,9 @@ impl<'p> Renderer<'p> {
         }
         // Derived tables come after the select list in the text, and take
         // their parameters in that order.
-        if keys.is_some() {
+        if let Some((key, _)) = keys {
             let _ = write!(explicit, " INNER JOIN {KEYS} ON {KEYS}.k = ");
-            self.column(&mut explicit, &scope.aliases[0], plan.root.primary_key);
+            self.column(&mut explicit, &scope.aliases[0], key);
         }
         for (form, group, alias) in &tables {
             let table = self.derived_table(group, alias, &scope, *form);
@@ -77,7 +83,7 @@ impl<'p> Renderer<'p> {
         }
 
         let mut sql: String = match keys {
-            Some(keys) => format!("WITH {KEYS} AS{} ({keys}) ", self.syntax.inline_cte()),
+            Some((_, keys)) => format!("WITH {KEYS} AS{} ({keys}) ", self.syntax.inline_cte()),
             None => String::new(),
         };
         let _ = write!(sql, "SELECT {select} FROM ");
@@ -148,14 +154,14 @@ impl<'p> Renderer<'p> {
 
     /// The keys of the root rows the query selects, in its order: its
     /// `where`, `order by`, `limit` and `offset` over the root table alone.
-    fn selected_keys(&mut self, plan: &Plan) -> String {
+    fn selected_keys(&mut self, plan: &Plan, key: &str) -> String {
         let mut scope = Scope::new(self.alias());
         let filter = plan.filter.as_ref().map(|cond| self.cond(cond, &mut scope));
         let mut tail = String::new();
         self.order_by(&mut tail, plan, &mut scope, true);
         self.limit_offset(&mut tail, plan, &mut scope);
         let mut sql = String::from("SELECT ");
-        self.column(&mut sql, &scope.aliases[0], plan.root.primary_key);
+        self.column(&mut sql, &scope.aliases[0], key);
         sql.push_str(" AS k FROM ");
         self.syntax.quote(&mut sql, plan.root.table);
         let _ = write!(sql, " AS {}", scope.aliases[0]);
@@ -210,12 +216,14 @@ impl<'p> Renderer<'p> {
             out.push_str(" = ");
             self.column(out, parent, join.rel.source_key);
             let rel = join.rel;
-            if rel.target_key != rel.target.primary_key {
+            // A `has_one` leads to a model whose key is one column.
+            let key = rel.target.key_column().filter(|key| *key != rel.target_key);
+            if let Some(key) = key {
                 let first = self.alias();
                 out.push_str(" AND ");
-                self.column(out, &join.alias, rel.target.primary_key);
+                self.column(out, &join.alias, key);
                 out.push_str(" = (SELECT MIN(");
-                self.column(out, &first, rel.target.primary_key);
+                self.column(out, &first, key);
                 out.push_str(") FROM ");
                 self.syntax.quote(out, rel.target.table);
                 let _ = write!(out, " AS {first} WHERE ");

@@ -73,4 +73,8 @@ impl Syntax for Sqlite {
     fn restricts_by_in(&self) -> bool {
         true
     }
+
+    fn row_value(&self, columns: &[String]) -> String {
+        format!("json_array({})", columns.join(", "))
+    }
 }

@@ -27,7 +27,7 @@ use crate::plan::{Agg, CmpOp, Cond, Expr, Plan};
 fn pins_key(cond: &Cond, plan: &Plan) -> bool {
     let is_key = |expr: &Expr| {
         matches!(expr, Expr::Column(path)
-            if path.alias == 0 && path.hops.is_empty() && path.column == plan.root.primary_key)
+            if path.alias == 0 && path.hops.is_empty() && plan.root.key_column() == Some(path.column))
     };
     let is_value = |expr: &Expr| matches!(expr, Expr::Param(_) | Expr::Int(_));
     match cond {
@@ -144,22 +144,24 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind, strategy: Strategy) -> C
         }
     }
     // Ordered by an aggregate, the selected keys depend on every root row's
-    // aggregates: the whole derived table it is.
-    let orders_by_aggregate = plan.order.iter().any(|order| match &order.expr {
-        Expr::Agg(_) => true,
-        Expr::Output(name) => plan
-            .select
-            .iter()
-            .flatten()
-            .any(|item| item.name == *name && matches!(item.expr, Expr::Agg(_))),
-        _ => false,
-    });
+    // aggregates: the whole derived table it is. A composite key is not
+    // selected as one value: there too.
+    let whole_table = plan.root.key_column().is_none()
+        || plan.order.iter().any(|order| match &order.expr {
+            Expr::Agg(_) => true,
+            Expr::Output(name) => plan
+                .select
+                .iter()
+                .flatten()
+                .any(|item| item.name == *name && matches!(item.expr, Expr::Agg(_))),
+            _ => false,
+        });
     match strategy {
         Strategy::Planner => {}
         Strategy::Correlated => return choice,
         Strategy::Derived | Strategy::Restricted => {
             choice.restricted =
-                strategy == Strategy::Restricted && !groups.is_empty() && !orders_by_aggregate;
+                strategy == Strategy::Restricted && !groups.is_empty() && !whole_table;
             choice.derived = groups;
             return choice;
         }
@@ -220,6 +222,6 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind, strategy: Strategy) -> C
     if dialect == DialectKind::Postgres && !choice.lateral.is_empty() {
         choice.lateral.append(&mut correlated);
     }
-    choice.restricted = !choice.derived.is_empty() && !orders_by_aggregate;
+    choice.restricted = !choice.derived.is_empty() && !whole_table;
     choice
 }

@@ -9,31 +9,31 @@ static STORE: ModelMeta = ModelMeta {
     name: "Store",
     table: "shop_store",
     columns: &["id", "name"],
-    primary_key: "id",
+    primary_key: &["id"],
 };
 static DEPARTMENT: ModelMeta = ModelMeta {
     name: "Department",
     table: "shop_department",
     columns: &["id", "store_id", "name"],
-    primary_key: "id",
+    primary_key: &["id"],
 };
 static EMPLOYEE: ModelMeta = ModelMeta {
     name: "Employee",
     table: "shop_employee",
     columns: &["id", "department_id", "manager_id", "name", "salary"],
-    primary_key: "id",
+    primary_key: &["id"],
 };
 static PRODUCT: ModelMeta = ModelMeta {
     name: "Product",
     table: "shop_product",
     columns: &["id", "store_id", "name", "price", "discontinued"],
-    primary_key: "id",
+    primary_key: &["id"],
 };
 static ORDER: ModelMeta = ModelMeta {
     name: "Order",
     table: "order",
     columns: &["id", "store_id", "group"],
-    primary_key: "id",
+    primary_key: &["id"],
 };
 
 /// `source.many_name` reversed from `target.fk -> source.pk`.
@@ -47,7 +47,7 @@ fn has_many(
         name,
         source,
         target,
-        source_key: source.primary_key,
+        source_key: source.primary_key[0],
         target_key: fk,
         many: true,
         source_indexed: true,
@@ -66,7 +66,7 @@ fn belongs_to(
         source,
         target,
         source_key: fk,
-        target_key: target.primary_key,
+        target_key: target.primary_key[0],
         many: false,
         source_indexed: true,
         target_indexed: true,
@@ -123,7 +123,7 @@ fn joined(func: AggFn, distinct: bool, alias: usize, column: &'static str) -> Ex
         func,
         distinct,
         alias,
-        column,
+        column: Some(column),
     }))
 }
 
@@ -429,6 +429,46 @@ fn tables_with_foreign_keys_and_their_indexes() {
         })
         .collect();
     insta::assert_snapshot!(all);
+}
+
+#[test]
+fn a_composite_key_is_a_table_constraint() {
+    use crate::model::ForeignKey;
+    static CREDIT: ModelMeta = ModelMeta {
+        name: "Credit",
+        table: "credit",
+        columns: &["store_id", "employee_id"],
+        primary_key: &["store_id", "employee_id"],
+    };
+    let column = |name| ColumnDef {
+        name,
+        sql: "BIGINT",
+        nullable: false,
+    };
+    let key = |relation, column, target| ForeignKey {
+        relation,
+        column,
+        target,
+        indexed: true,
+        unique: false,
+    };
+    let statements = create_table(
+        &CREDIT,
+        &[column("store_id"), column("employee_id")],
+        &[
+            key("store", "store_id", &STORE),
+            key("employee", "employee_id", &EMPLOYEE),
+        ],
+        DialectKind::Postgres,
+    );
+    assert_eq!(
+        statements,
+        [
+            r#"CREATE TABLE "credit" ("store_id" BIGINT NOT NULL, "employee_id" BIGINT NOT NULL, PRIMARY KEY ("store_id", "employee_id"), FOREIGN KEY ("store_id") REFERENCES "shop_store" ("id"), FOREIGN KEY ("employee_id") REFERENCES "shop_employee" ("id"))"#,
+            r#"CREATE INDEX "credit_store_id_idx" ON "credit" ("store_id")"#,
+            r#"CREATE INDEX "credit_employee_id_idx" ON "credit" ("employee_id")"#,
+        ]
+    );
 }
 
 #[test]

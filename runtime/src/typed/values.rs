@@ -146,11 +146,15 @@ pub fn fit<T, V: Fits<T>>(_: &Witness<T>, value: V) -> V {
 #[diagnostic::on_unimplemented(
     message = "this foreign key is `{Self}`, but its target's primary key makes it `{K}`",
     label = "expected `{K}`",
-    note = "a foreign key has the type of its target's primary key, in an `Option` when the relation is nullable"
+    note = "a foreign key has the type of its target's primary key, in an `Option` when the relation is nullable; a `belongs_to` leads to a model whose primary key is one column"
 )]
 pub trait KeyOf<K> {}
 
 impl<K> KeyOf<K> for K {}
+
+/// The key type of a model whose primary key is several columns: no
+/// foreign key holds one.
+pub enum CompositeKey {}
 
 /// Checks that a non-null foreign key `F` holds `T`'s primary key.
 pub const fn foreign_key<F: KeyOf<T::Key>, T: Model>() {}

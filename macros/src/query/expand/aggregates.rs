@@ -79,17 +79,14 @@ impl Gen {
         let fl = self.fl;
         let distinct = agg.distinct.is_some();
         let Some(last) = agg.path.segments.get(1) else {
-            let column = match self.join_rel(alias) {
-                Some(rel) => quote!(#fl::target_of(&#rel).primary_key),
-                None => quote!(<__FanlessRoot as ::fanless::Model>::META.primary_key),
-            };
             let (func, witness) = match agg.func {
                 AggFn::Exists => (quote!(Exists), quote!(#fl::exists())),
                 _ => (quote!(Count), quote!(#fl::count())),
             };
             let plan = quote! {
                 #fl::Expr::Joined(::std::boxed::Box::new(#fl::JoinedAgg {
-                    func: #fl::AggFn::#func, distinct: #distinct, alias: #alias, column: #column,
+                    func: #fl::AggFn::#func, distinct: #distinct, alias: #alias,
+                    column: ::core::option::Option::None,
                 }))
             };
             return (plan, witness);
@@ -123,7 +120,8 @@ impl Gen {
         };
         let plan = quote! {
             #fl::Expr::Joined(::std::boxed::Box::new(#fl::JoinedAgg {
-                func: #fl::AggFn::#func, distinct: #distinct, alias: #alias, column: #column.name(),
+                func: #fl::AggFn::#func, distinct: #distinct, alias: #alias,
+                column: ::core::option::Option::Some(#column.name()),
             }))
         };
         (plan, witness)
