@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use fanless::query;
 use sqlx::Row;
 
+mod paths;
 mod seed;
 
 use seed::unindexed::Store as UnindexedStore;
@@ -740,13 +741,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let mut url = String::from("sqlite::memory:");
     let mut quick = false;
+    let mut only_paths = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--database-url" => url = args.next().ok_or("--database-url needs a URL")?,
             "--quick" => quick = true,
+            "--paths" => only_paths = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: bench [--database-url sqlite:...|postgres://...|mysql://...] [--quick]"
+                    "usage: bench [--database-url sqlite:...|postgres://...|mysql://...] [--quick] [--paths]"
                 );
                 return Ok(());
             }
@@ -758,7 +761,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         deadline: Arc::new(AtomicU64::new(u64::MAX)),
     };
     let seconds = cap.limit.as_secs();
-    let (title, lines) = if url.starts_with("postgres") {
+    let (title, lines, paths) = if url.starts_with("postgres") {
         let admin = sqlx::PgPool::connect(&url).await?;
         sqlx::raw_sql("CREATE SCHEMA IF NOT EXISTS fanless_bench")
             .execute(&admin)
@@ -777,8 +780,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .max_connections(1)
             .connect_with(options)
             .await?;
-        let lines = bench!(&pool, sqlx::Postgres, Dialect::Postgres, &url, &cap, quick);
-        (format!("PostgreSQL {version}"), lines)
+        let lines = match only_paths {
+            true => Vec::new(),
+            false => bench!(&pool, sqlx::Postgres, Dialect::Postgres, &url, &cap, quick),
+        };
+        let paths = paths::paths_bench!(
+            &pool,
+            sqlx::Postgres,
+            Dialect::Postgres,
+            &cap,
+            quick,
+            "VACUUM ANALYZE"
+        );
+        (format!("PostgreSQL {version}"), lines, paths)
     } else if url.starts_with("mysql") || url.starts_with("mariadb") {
         // One connection, kept for the whole run, so that its session
         // setting holds for every statement.
@@ -797,8 +811,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let version: String = sqlx::query_scalar("SELECT VERSION()")
             .fetch_one(&pool)
             .await?;
-        let lines = bench!(&pool, sqlx::MySql, Dialect::MySql, &url, &cap, quick);
-        (format!("MySQL/MariaDB {version}"), lines)
+        let lines = match only_paths {
+            true => Vec::new(),
+            false => bench!(&pool, sqlx::MySql, Dialect::MySql, &url, &cap, quick),
+        };
+        let analyze = format!("ANALYZE TABLE {}", paths::TABLES.join(", "));
+        let paths = paths::paths_bench!(&pool, sqlx::MySql, Dialect::MySql, &cap, quick, &analyze);
+        (format!("MySQL/MariaDB {version}"), lines, paths)
     } else if url.starts_with("sqlite") {
         let deadline = Arc::clone(&cap.deadline);
         // One connection: each connection to `:memory:` is its own database.
@@ -820,15 +839,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let version: String = sqlx::query_scalar("SELECT sqlite_version()")
             .fetch_one(&pool)
             .await?;
-        let lines = bench!(&pool, sqlx::Sqlite, Dialect::Sqlite, &url, &cap, quick);
-        (format!("SQLite {version} (embedded)"), lines)
+        let lines = match only_paths {
+            true => Vec::new(),
+            false => bench!(&pool, sqlx::Sqlite, Dialect::Sqlite, &url, &cap, quick),
+        };
+        let paths =
+            paths::paths_bench!(&pool, sqlx::Sqlite, Dialect::Sqlite, &cap, quick, "ANALYZE");
+        (format!("SQLite {version} (embedded)"), lines, paths)
     } else {
         return Err(format!(
             "unsupported database URL `{url}`: use sqlite:, postgres:// or mysql://"
         )
         .into());
     };
-    print_table(&title, &lines, cap.limit);
-    print_summary(&lines);
+    if !lines.is_empty() {
+        print_table(&title, &lines, cap.limit);
+        print_summary(&lines);
+    } else {
+        println!("\n### {title}");
+    }
+    paths::print_paths(&paths, cap.limit, ms);
     Ok(())
 }

@@ -131,7 +131,7 @@ impl<'p> Renderer<'p> {
         let Chain {
             mut from,
             correlation,
-            first,
+            key,
             last,
         } = self.chain(hops, &scope.aliases[0]);
         let mut inner = Scope::new(last);
@@ -170,8 +170,6 @@ impl<'p> Renderer<'p> {
             );
         }
         let rel = &hops[0];
-        let mut key = String::new();
-        self.column(&mut key, &first, rel.target_key);
         let mut filter = String::new();
         if let Form::Restricted = form {
             match self.restriction(rel) {

@@ -187,8 +187,9 @@ struct Chain {
     from: String,
     /// How the chain's first table meets the outer alias.
     correlation: String,
-    /// The alias of the first table.
-    first: String,
+    /// The first table's side of `correlation`: the key a derived table
+    /// groups by.
+    key: String,
     /// The alias of the last table.
     last: String,
 }

@@ -263,31 +263,44 @@ impl<'p> Renderer<'p> {
     pub(super) fn chain(&mut self, hops: &[RelationMeta], alias: &str) -> Chain {
         let mut from = String::new();
         let mut correlation = String::new();
-        let mut first = String::new();
-        let mut previous = String::new();
+        let mut key = String::new();
+        // The value the next table joins on: a column of the previous
+        // table, the hop's own source key unless a table was left out.
+        let (mut previous, mut value) = (alias.to_owned(), None);
         for (depth, rel) in hops.iter().enumerate() {
+            // A to-one hop to a key that the next hop starts from again is
+            // left out: its foreign key holds the same value (the
+            // constraint `create_table` makes sees that the row exists).
+            let next = hops.get(depth + 1);
+            let skipped = !rel.many
+                && rel.target.key_column() == Some(rel.target_key)
+                && next.is_some_and(|next| next.source_key == rel.target_key);
+            if skipped {
+                value = Some(value.unwrap_or(rel.source_key));
+                continue;
+            }
             let current = self.alias();
-            if depth == 0 {
-                first.clone_from(&current);
+            let mut on = String::new();
+            self.column(&mut on, &current, rel.target_key);
+            let inner = on.clone();
+            on.push_str(" = ");
+            self.column(&mut on, &previous, value.unwrap_or(rel.source_key));
+            if from.is_empty() {
                 self.syntax.quote(&mut from, rel.target.table);
                 let _ = write!(from, " AS {current}");
-                self.column(&mut correlation, &current, rel.target_key);
-                correlation.push_str(" = ");
-                self.column(&mut correlation, alias, rel.source_key);
+                correlation = on;
+                key = inner;
             } else {
                 from.push_str(" INNER JOIN ");
                 self.syntax.quote(&mut from, rel.target.table);
-                let _ = write!(from, " AS {current} ON ");
-                self.column(&mut from, &current, rel.target_key);
-                from.push_str(" = ");
-                self.column(&mut from, &previous, rel.source_key);
+                let _ = write!(from, " AS {current} ON {on}");
             }
-            previous = current;
+            (previous, value) = (current, None);
         }
         Chain {
             from,
             correlation,
-            first,
+            key,
             last: previous,
         }
     }

@@ -3,10 +3,12 @@
 //! An aggregate over a relation path is a correlated subquery by default:
 //! with an index on each join key it is the fastest form on every
 //! database, above all when a `where` or `limit` keeps few root rows. It
-//! loses in two cases, measured (BENCHMARKS.md) by
-//! `examples/bench.rs`: without an index it scans the related table once per
-//! root row (hundreds of times slower over many roots), and several
-//! aggregates over one path scan it once each. There:
+//! loses in three cases, measured (BENCHMARKS.md) by `examples/bench.rs`:
+//! without an index it scans the related table once per root row (hundreds
+//! of times slower over many roots); several aggregates over one path scan
+//! it once each; and where root rows share the rows of a path (a to-one
+//! hop before a to-many one: the books of each book's publisher, the
+//! friends of each book's authors), each root reads them again. There:
 //!
 //! * over the whole root table, the path's aggregates are computed together
 //!   in one pre-aggregated derived table joined on the key;
@@ -172,16 +174,26 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind, strategy: Strategy) -> C
     }
     let unindexed = |group: &Vec<&Agg>| group[0].hops.iter().any(|hop| !hop.target_indexed);
     let several = |group: &Vec<&Agg>| group.len() > 1;
+    // A to-one hop before a to-many one: root rows share the rows past it
+    // (the books of a book's publisher, the friends of a book's authors),
+    // which a correlated subquery reads again for each root.
+    let shared = |group: &Vec<&Agg>| {
+        let hops = &group[0].hops;
+        hops.iter()
+            .position(|hop| !hop.many)
+            .is_some_and(|one| hops[one..].iter().any(|hop| hop.many))
+    };
 
     // The whole root table: each costly path in one pass over its table.
     if plan.filter.is_none() && plan.limit.is_none() && plan.offset.is_none() {
         // On PostgreSQL, once the query joins a derived table, the other
         // paths' aggregates are cheaper in derived tables too (measured on
         // many small stores; on few large ones within 1.15×).
-        let any = groups.iter().any(|g| several(g) || unindexed(g));
+        let costly = |g: &Vec<&Agg>| several(g) || unindexed(g) || shared(g);
+        let any = groups.iter().any(costly);
         choice.derived = groups
             .into_iter()
-            .filter(|g| several(g) || unindexed(g) || (any && dialect == DialectKind::Postgres))
+            .filter(|g| costly(g) || (any && dialect == DialectKind::Postgres))
             .collect();
         return choice;
     }
