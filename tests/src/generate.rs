@@ -198,6 +198,19 @@ pub fn dataset(seed: u64) -> Dataset {
         vec![Value::Int(id), key(rng, authors), key(rng, authors)]
     });
     data.tables.insert("lib_friendship", table);
+    let stores = rng.range(0, 4) as usize;
+    let table = rows(stores, rng, &mut |id, rng| vec![Value::Int(id), text(rng)]);
+    data.tables.insert("lib_store", table);
+    let mut table: Vec<Vec<Value>> = Vec::new();
+    if stores > 0 && books > 0 {
+        for _ in 0..rng.range(0, 25) {
+            let (store, book) = (key(rng, stores), key(rng, books));
+            if !table.iter().any(|row| row[0] == store && row[1] == book) {
+                table.push(vec![store, book]);
+            }
+        }
+    }
+    data.tables.insert("lib_store_book", table);
     data
 }
 

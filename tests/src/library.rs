@@ -185,6 +185,7 @@ pub fn models() -> Vec<ModelInfo> {
             rel(r.reviews),
             rel(r.book_authors),
             rel(r.authors),
+            rel(r.stores),
             rel(r.shelf),
         ],
     };
@@ -213,6 +214,18 @@ pub fn models() -> Vec<ModelInfo> {
         columns: vec![col(c.id), col(c.author_id), col(c.bio)],
         relations: vec![rel(r.author)],
     };
+    let (c, r) = (Store::COLUMNS, Store::RELATIONS);
+    let store = ModelInfo {
+        meta: Store::META,
+        columns: vec![col(c.id), col(c.name)],
+        relations: vec![rel(r.books), rel(r.authors)],
+    };
+    let (c, r) = (StoreBook::COLUMNS, StoreBook::RELATIONS);
+    let store_book = ModelInfo {
+        meta: StoreBook::META,
+        columns: vec![col(c.store_id), col(c.book_id)],
+        relations: vec![rel(r.store), rel(r.book)],
+    };
     let (c, r) = (Friendship::COLUMNS, Friendship::RELATIONS);
     let friendship = ModelInfo {
         meta: Friendship::META,
@@ -228,6 +241,8 @@ pub fn models() -> Vec<ModelInfo> {
         book_author,
         profile,
         friendship,
+        store,
+        store_book,
     ]
 }
 
@@ -242,6 +257,8 @@ where
     BookAuthor: Table<DB>,
     Profile: Table<DB>,
     Friendship: Table<DB>,
+    Store: Table<DB>,
+    StoreBook: Table<DB>,
 {
     [
         Region::create_table::<DB>(),
@@ -252,6 +269,8 @@ where
         BookAuthor::create_table::<DB>(),
         Profile::create_table::<DB>(),
         Friendship::create_table::<DB>(),
+        Store::create_table::<DB>(),
+        StoreBook::create_table::<DB>(),
     ]
     .concat()
 }

@@ -108,15 +108,25 @@ trait Syntax {
     /// primary key) in `COUNT(DISTINCT ...)`; `NULL` where `filter` does
     /// not hold.
     fn distinct_key(&self, out: &mut String, key: &[String], filter: Option<&str>) {
-        let value = match key {
-            [column] => column.clone(),
-            _ => self.row_value(key),
+        let (value, present) = match key {
+            [column] => (column.clone(), None),
+            // A row of `NULL`s is no `NULL` to `COUNT`: where a left join
+            // found no row, the key's first column (never `NULL` in a row)
+            // says so.
+            _ => (
+                self.row_value(key),
+                key.first().map(|first| format!("{first} IS NOT NULL")),
+            ),
         };
-        match filter {
-            Some(filter) => {
-                let _ = write!(out, "CASE WHEN {filter} THEN {value} END");
-            }
-            None => out.push_str(&value),
+        let condition: Vec<&str> = present.as_deref().into_iter().chain(filter).collect();
+        if condition.is_empty() {
+            out.push_str(&value);
+        } else {
+            let _ = write!(
+                out,
+                "CASE WHEN {} THEN {value} END",
+                condition.join(" AND ")
+            );
         }
     }
 
