@@ -241,6 +241,45 @@ async fn a_negative_limit_is_an_error() {
         );
         let rows = fetch_all!(db, query!(from Book select id limit {all as i64})).unwrap();
         assert_eq!(rows.len(), all, "{}", name(db));
+        let error = fetch_all!(db, query!(from Book select id limit {-1_i32})).unwrap_err();
+        assert!(
+            error.to_string().contains("must not be negative"),
+            "{}: {error}",
+            name(db)
+        );
+        let error = fetch_all!(db, query!(from Book select id limit {u64::MAX})).unwrap_err();
+        assert!(
+            error.to_string().contains("must be at most"),
+            "{}: {error}",
+            name(db)
+        );
+    }
+    drop_databases(dbs).await;
+}
+
+// `limit` and `offset` take any integer type, as handlers hold them
+// (`usize` lengths, `u32` page sizes), and mean what an `i64` would.
+#[tokio::test]
+async fn limit_and_offset_take_any_integer_type() {
+    let (dbs, data) = library::setup("integer_limit", SEED).await;
+    let mut ids: Vec<i64> = data.tables["lib_book"]
+        .iter()
+        .map(|row| match row[0] {
+            Value::Int(id) => id,
+            _ => unreachable!("book keys are integers"),
+        })
+        .collect();
+    ids.sort_unstable();
+    let (page, skip): (usize, u32) = (3, 1);
+    let want: Vec<i64> = ids.iter().copied().skip(1).take(3).collect();
+    for db in &dbs {
+        let q = query!(from Book select id order by id limit {page} offset {skip});
+        let got: Vec<i64> = fetch_all!(db, q).unwrap().iter().map(|r| r.id).collect();
+        assert_eq!(got, want, "{}", name(db));
+        let (page, skip) = (&3_u8, &1_i16);
+        let q = query!(from Book select id order by id limit {page} offset {skip});
+        let got: Vec<i64> = fetch_all!(db, q).unwrap().iter().map(|r| r.id).collect();
+        assert_eq!(got, want, "{}", name(db));
     }
     drop_databases(dbs).await;
 }

@@ -329,7 +329,7 @@ fn check_count_value(value: &Expr, cx: &mut Ctxt) {
         | Expr::Param(_) => {}
         other => cx.error(
             other.span(),
-            "`limit` and `offset` take a non-negative integer or an `{i64}` parameter",
+            "`limit` and `offset` take a non-negative integer or a parameter of an integer type, such as `{page_size}`",
         ),
     }
 }

@@ -45,33 +45,60 @@ where
     }
 }
 
-/// A `limit` or `offset` parameter: an `i64` that fails to bind, and so
-/// the query returns `Err`, when it is negative.
+/// A `limit` or `offset` parameter, bound as an `i64`: it fails to bind,
+/// and so the query returns `Err`, when it is negative or past `i64::MAX`.
 #[derive(Debug, Clone, Copy)]
-pub struct Count(i64);
+pub struct Count(i128);
 
-/// What a `limit` or `offset` parameter may be.
+/// What a `limit` or `offset` parameter may be: an integer of any Rust
+/// integer type, or a reference to one.
 #[diagnostic::on_unimplemented(
-    message = "`limit` and `offset` take an `i64`, and this parameter is `{Self}`",
-    label = "expected `i64` or `&i64`",
-    note = "convert it, such as `{{i64::from(n)}}` or `{{i64::try_from(n)?}}`"
+    message = "`limit` and `offset` take an integer, and this parameter is `{Self}`",
+    label = "expected an integer, such as `i64`, `u32` or `usize`",
+    note = "`limit` and `offset` count rows: pass an integer, such as a `u32` page size or `{{items.len()}}`"
 )]
 pub trait RowCount {
     /// The count.
-    fn get(&self) -> i64;
+    fn get(&self) -> i128;
 }
 
-impl RowCount for i64 {
-    fn get(&self) -> i64 {
-        *self
-    }
+macro_rules! row_counts {
+    ($($t:ty),*) => {$(
+        impl RowCount for $t {
+            fn get(&self) -> i128 {
+                i128::from(*self)
+            }
+        }
+
+        impl RowCount for &$t {
+            fn get(&self) -> i128 {
+                i128::from(**self)
+            }
+        }
+    )*};
 }
 
-impl RowCount for &i64 {
-    fn get(&self) -> i64 {
-        **self
-    }
+row_counts!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+// `usize` and `isize` are at most 64 bits wide on every target Rust
+// supports; were one wider, a value past `i128` would still fail to bind.
+macro_rules! pointer_sized_row_counts {
+    ($($t:ty),*) => {$(
+        impl RowCount for $t {
+            fn get(&self) -> i128 {
+                i128::try_from(*self).unwrap_or(i128::MAX)
+            }
+        }
+
+        impl RowCount for &$t {
+            fn get(&self) -> i128 {
+                (*self).get()
+            }
+        }
+    )*};
 }
+
+pointer_sized_row_counts!(usize, isize);
 
 /// Checks a `limit` or `offset` parameter, and passes it on.
 pub fn row_count<V: RowCount>(value: V) -> Count {
@@ -99,13 +126,18 @@ where
         &self,
         buf: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
     ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-        if self.0 < 0 {
-            return Err(format!(
-                "`limit` and `offset` must not be negative, and this one is {}",
+        match i64::try_from(self.0) {
+            Ok(count) if count >= 0 => count.encode_by_ref(buf),
+            Ok(count) => Err(format!(
+                "`limit` and `offset` must not be negative, and this one is {count}"
+            )
+            .into()),
+            Err(_) => Err(format!(
+                "`limit` and `offset` must be at most {}, and this one is {}",
+                i64::MAX,
                 self.0
             )
-            .into());
+            .into()),
         }
-        self.0.encode_by_ref(buf)
     }
 }

@@ -1,6 +1,6 @@
-// `limit` takes an `i64` parameter.
+// `limit` takes an integer parameter.
 use fanless_ui_tests::*;
 
 fn main() {
-    let _ = fanless::query!(from Store limit {20_u32});
+    let _ = fanless::query!(from Store limit {20.0_f64});
 }
