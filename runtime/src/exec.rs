@@ -262,8 +262,9 @@ where
         .await
     }
 
-    /// Runs the query and streams its rows.
-    pub fn fetch<'q, 'c, E, DB>(self, executor: E) -> BoxStream<'q, Result<O, sqlx::Error>>
+    /// Runs the query and streams its rows: read them with
+    /// [`RowStream::try_next`], or with any `Stream` combinator.
+    pub fn fetch<'q, 'c, E, DB>(self, executor: E) -> RowStream<'q, O>
     where
         DB: Dialect,
         E: Executor<'c, Database = DB> + 'q,
@@ -278,11 +279,11 @@ where
             Ok(query) => span.in_scope(|| query.fetch(executor)),
             Err(error) => Box::pin(Once(Some(Err(error)))),
         };
-        Box::pin(Rows {
+        RowStream {
             rows,
             span,
             count: 0,
-        })
+        }
     }
 
     fn start<DB: Dialect>(&self) -> (&'static Rendered, tracing::Span) {
@@ -330,13 +331,47 @@ where
 
 /// The rows of [`Query::fetch`], polled inside the query's span, which
 /// records how many there were once the stream ends.
-struct Rows<'q, T> {
+/// The rows of [`Query::fetch`], as they arrive: a `futures` `Stream`, and
+/// without any crate beside fanless,
+///
+/// ```no_run
+/// # use fanless::{query, Model};
+/// # #[derive(Model)] struct Store { #[model(primary_key)] id: i64, name: String }
+/// # async fn run(pool: &sqlx::SqlitePool) -> Result<(), sqlx::Error> {
+/// let mut rows = query!(from Store select id, name).fetch(pool);
+/// while let Some(store) = rows.try_next().await? {
+///     println!("{} {}", store.id, store.name);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub struct RowStream<'q, T> {
     rows: BoxStream<'q, Result<T, sqlx::Error>>,
     span: tracing::Span,
     count: usize,
 }
 
-impl<T> futures_core::Stream for Rows<'_, T> {
+impl<T> RowStream<'_, T> {
+    /// The next row, `None` after the last, or the error that ended the
+    /// stream.
+    pub async fn try_next(&mut self) -> Result<Option<T>, sqlx::Error> {
+        std::future::poll_fn(|cx| {
+            futures_core::Stream::poll_next(std::pin::Pin::new(&mut *self), cx)
+        })
+        .await
+        .transpose()
+    }
+}
+
+impl<T> std::fmt::Debug for RowStream<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowStream")
+            .field("rows", &self.count)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> futures_core::Stream for RowStream<'_, T> {
     type Item = Result<T, sqlx::Error>;
 
     fn poll_next(

@@ -23,7 +23,7 @@ mod typed;
 #[doc(hidden)]
 pub mod __private;
 
-pub use exec::{Dialect, Query};
+pub use exec::{Dialect, Query, RowStream};
 pub use fanless_macros::{query, query_as, Model};
 pub use model::{
     Card, Column, ForeignKey, Many, Model, ModelMeta, Numeric, One, Optional, Relation,

@@ -2,13 +2,9 @@
 //! transaction of each database; database errors as `Err`; SQL rendered
 //! once per call site.
 
-use std::future::poll_fn;
-use std::pin::Pin;
-
 use fanless::{query, Model};
 use fanless_tests::data::Data;
 use fanless_tests::{databases, drop_databases, fetch_all, name, Db, Store};
-use futures_core::Stream;
 
 /// A model whose table is never created; its rows are never read.
 #[derive(Model, Debug)]
@@ -17,14 +13,6 @@ use futures_core::Stream;
 struct Ghost {
     #[model(primary_key)]
     id: i64,
-}
-
-async fn collect<T>(mut stream: Pin<Box<dyn Stream<Item = T> + Send + '_>>) -> Vec<T> {
-    let mut items = Vec::new();
-    while let Some(item) = poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
-        items.push(item);
-    }
-    items
 }
 
 /// Runs every fetch method through `$executor` (an expression evaluated
@@ -47,8 +35,12 @@ macro_rules! check_fetches {
         let missing = query!(from Store where id = {-1_i64}).fetch_one($executor).await;
         assert!(matches!(missing, Err(sqlx::Error::RowNotFound)), "{}: {missing:?}", $db);
 
-        let streamed = collect(query!(from Store order by id).fetch($executor)).await;
-        let streamed: Vec<Store> = streamed.into_iter().map(Result::unwrap).collect();
+        let mut streamed: Vec<Store> = Vec::new();
+        let mut rows = query!(from Store order by id).fetch($executor);
+        while let Some(store) = rows.try_next().await.unwrap() {
+            streamed.push(store);
+        }
+        drop(rows);
         assert_eq!(streamed, data.stores, "{}", $db);
 
         let all = query!(from Store select id, count(products) as products order by id)

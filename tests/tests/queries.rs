@@ -634,6 +634,23 @@ async fn nullable_relations_and_keyword_names() {
             .collect();
         assert_eq!(got, expected, "{}", name(db));
 
+        // A raw name is the keyword in the SQL, quoted.
+        let q = query!(from Order select r#select as r#type order by r#type);
+        let sql = q.sql::<sqlx::Postgres>();
+        assert!(
+            sql.contains(r#"AS "type""#) && sql.ends_with(r#"ORDER BY "type" ASC"#),
+            "{sql}"
+        );
+        assert!(!sql.contains("r#"), "{sql}");
+        let got: Vec<i32> = fetch_all!(db, q)
+            .unwrap()
+            .iter()
+            .map(|r| r.r#type)
+            .collect();
+        let mut want: Vec<i32> = data.orders.iter().map(|o| o.r#select).collect();
+        want.sort_unstable();
+        assert_eq!(got, want, "{}", name(db));
+
         let rows = fetch_all!(
             db,
             query!(

@@ -1,6 +1,5 @@
 //! Each execution is a `tracing` span carrying its SQL and row count.
 
-use std::future::poll_fn;
 use std::sync::{Arc, Mutex};
 
 use fanless::query;
@@ -86,8 +85,7 @@ async fn each_execution_is_a_span_with_its_sql_and_row_count() {
     let rows = all.fetch_all(pool).await.unwrap();
     let mut stream = query!(from Store where id > {1_i64}).fetch(pool);
     let mut streamed = 0;
-    while let Some(row) = poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
-        row.unwrap();
+    while stream.try_next().await.unwrap().is_some() {
         streamed += 1;
     }
     drop(stream);

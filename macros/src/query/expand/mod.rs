@@ -17,6 +17,7 @@ mod values;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::Ident;
 
 use super::fanout::Tree;
@@ -142,7 +143,7 @@ impl Gen {
 
         let (row, select) = match &fields {
             Some(fields) => {
-                let names = fields.iter().map(|f| f.name.to_string());
+                let names = fields.iter().map(|f| f.name.unraw().to_string());
                 let plans = fields.iter().map(|f| &f.plan);
                 let select = quote! {
                     ::core::option::Option::Some(::std::vec![
@@ -272,7 +273,7 @@ impl Gen {
         };
         let (plan, witness) = match selected {
             Some(field) => {
-                let name = field.name.to_string();
+                let name = field.name.unraw().to_string();
                 let witness = &field.witness;
                 (quote!(#fl::Expr::Output(#name)), quote!(#witness))
             }
