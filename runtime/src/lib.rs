@@ -24,7 +24,12 @@ mod typed;
 pub mod __private;
 
 pub use exec::{Dialect, Query, RowStream};
-pub use fanless_macros::{query, query_as, Model};
+#[doc = include_str!("docs/query.md")]
+pub use fanless_macros::query;
+#[doc = include_str!("docs/query_as.md")]
+pub use fanless_macros::query_as;
+#[doc = include_str!("docs/model.md")]
+pub use fanless_macros::Model;
 pub use model::{
     Card, Column, ForeignKey, Many, Model, ModelMeta, Numeric, One, Optional, Relation,
     RelationMeta, Scalar, SqlType, ToOne, Unique, UniqueKey,
