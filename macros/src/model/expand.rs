@@ -133,6 +133,22 @@ pub fn expand(model: &Model) -> TokenStream {
             }
         }
     });
+    // The columns beside the relations, but for one a relation's name
+    // already takes (an error the checks report).
+    let relation_names: Vec<String> = model
+        .belongs_to
+        .iter()
+        .map(|rel| &rel.name)
+        .chain(model.inverses.iter().map(|inverse| &inverse.name))
+        .map(|name| name.unraw().to_string())
+        .collect();
+    let free: Vec<usize> = (0..model.columns.len())
+        .filter(|&i| !relation_names.contains(&model.columns[i].field.unraw().to_string()))
+        .collect();
+    let relation_columns: Vec<&Ident> = free.iter().map(|&i| &model.columns[i].field).collect();
+    let relation_column_names: Vec<&str> = free.iter().map(|&i| names[i]).collect();
+    let relation_column_types: Vec<&syn::Type> =
+        free.iter().map(|&i| &model.columns[i].ty).collect();
     let columns_doc = format!("The columns of [`{ident}`], as `query!` resolves them.");
     let relations_doc = format!("The relations of [`{ident}`], as `query!` resolves them.");
     let belongs_to_doc = format!("The `belongs_to` relations of [`{ident}`].");
@@ -147,6 +163,7 @@ pub fn expand(model: &Model) -> TokenStream {
             const RELATIONS: #relations_ty = #relations_ty {
                 #(#belongs_to_names: <#ident as ::fanless::Model>::BELONGS_TO.#belongs_to_names,)*
                 #(#inverse_values,)*
+                #(#relation_columns: #fl::Column::new(#relation_column_names),)*
             };
             // Built from `META` alone, so that relations (even to this same
             // model) read it without a cycle.
@@ -200,6 +217,7 @@ pub fn expand(model: &Model) -> TokenStream {
         #vis struct #relations_ty {
             #(#[allow(missing_docs)] #belongs_to_fields,)*
             #(#[allow(missing_docs)] #inverse_fields,)*
+            #(#[allow(missing_docs)] pub #relation_columns: #fl::Column<#ident, #relation_column_types>,)*
         }
 
         /// Each relation of the model by a function of its own, so that a
@@ -216,13 +234,6 @@ pub fn expand(model: &Model) -> TokenStream {
                 <#ident as ::fanless::Model>::BELONGS_TO.#belongs_to_names
             })*
             #(#inverse_consts)*
-        }
-
-        impl ::core::ops::Deref for #relations_ty {
-            type Target = #columns_ty;
-            fn deref(&self) -> &#columns_ty {
-                &<#ident as ::fanless::Model>::COLUMNS
-            }
         }
 
         #[doc = #belongs_to_doc]

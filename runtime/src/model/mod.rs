@@ -9,7 +9,6 @@ pub use types::{Numeric, Scalar, SqlType, Table};
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::ops::Deref;
 
 /// A table described by `#[derive(Model)]`.
 ///
@@ -27,9 +26,10 @@ pub trait Model: Sized + 'static {
     type Columns: 'static;
     /// The columns of this model.
     const COLUMNS: Self::Columns;
-    /// One [`Relation`] field per declared relation (`StoreRelations`). It
-    /// dereferences to the columns, so a path's last segment may name either.
-    type Relations: Deref<Target = Self::Columns> + 'static;
+    /// One [`Relation`] field per declared relation, then one [`Column`]
+    /// field per column (`StoreRelations`), so that a path's last segment
+    /// may name either and a misspelt one is told both.
+    type Relations: 'static;
     /// The relations of this model.
     const RELATIONS: Self::Relations;
     /// The `belongs_to` relations alone; `has_many` and `has_one` on other

@@ -60,7 +60,7 @@ impl Gen {
                 Some(rel) => quote!(#fl::columns_of(&#rel)),
                 None => quote!(<__FanlessRoot as ::fanless::Model>::COLUMNS),
             },
-            Scope::Filter(end) => quote!(*#fl::filter_scope(&#end)),
+            Scope::Filter(end) => quote!(#fl::filter_scope(&#end)),
         }
     }
 
