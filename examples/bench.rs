@@ -12,8 +12,10 @@
 //! strategies: correlated subqueries (B), pre-aggregated
 //! derived tables (C), `LATERAL` (D, PostgreSQL), and derived tables
 //! restricted to the selected store keys (E); and the naive join (A) on the
-//! seed shape. Every answer is checked equal to fanless's; times are
-//! medians after a warm-up; statements are capped.
+//! seed shape. Every answer is checked equal to fanless's. The candidates
+//! run round-robin, rotated and reversed every other round, after one
+//! warm-up round; a time is the median, or the 25th percentile below a
+//! millisecond; statements are capped.
 //! It prints a Markdown table per database.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,7 +30,7 @@ mod report;
 mod seed;
 mod stores;
 
-use measure::{decode, measure, now_ms, same, Answer, Cap, Measure};
+use measure::{capped, decode, now_ms, once, rotation, same, typical, Answer, Cap, Measure};
 use report::{ms, print_summary, print_table, Line};
 
 use seed::unindexed::Store as UnindexedStore;
@@ -225,40 +227,90 @@ macro_rules! bench {
                 for kind in [Kind::Counts, Kind::Several] {
                     for filter in [Filter::All, Filter::Key, Filter::Limit] {
                         let key = shape.stores / 2;
-                        // The models say whether the tables have FK indexes.
-                        let fanless_measure = measure(cap, runs, false, || async move {
-                            Ok(if indexed {
-                                fanless!(pool, Store, kind, filter, key)
-                            } else {
-                                fanless!(pool, UnindexedStore, kind, filter, key)
+                        // Candidate 0 is fanless's query, then each hand-written
+                        // strategy but the naive join; they run round-robin.
+                        let sqls: Vec<(Strategy, String)> = Strategy::ALL
+                            .into_iter()
+                            .filter(|strategy| *strategy != Strategy::Naive)
+                            .filter_map(|strategy| {
+                                hand_written(strategy, kind, filter, dialect).map(|sql| (strategy, sql))
                             })
-                        })
-                        .await?;
+                            .collect();
+                        let count = sqls.len() + 1;
+                        let mut times: Vec<Option<Vec<Duration>>> = vec![Some(Vec::new()); count];
+                        let mut answers: Vec<Option<Answer>> = vec![None; count];
+                        for round in 0..=runs {
+                            for candidate in rotation(count, round) {
+                                if times[candidate].is_none() {
+                                    continue;
+                                }
+                                cap.arm();
+                                let started = Instant::now();
+                                let result: Result<Answer, sqlx::Error> = if candidate == 0 {
+                                    // The models say whether the tables have FK indexes.
+                                    async {
+                                        Ok(if indexed {
+                                            fanless!(pool, Store, kind, filter, key)
+                                        } else {
+                                            fanless!(pool, UnindexedStore, kind, filter, key)
+                                        })
+                                    }
+                                    .await
+                                } else {
+                                    let mut q = sqlx::query::<$db>(&sqls[candidate - 1].1);
+                                    if filter == Filter::Key {
+                                        q = q.bind(key);
+                                    }
+                                    match q.fetch_all(pool).await {
+                                        Ok(rows) => decode(rows),
+                                        Err(error) => Err(error),
+                                    }
+                                };
+                                match result {
+                                    Ok(answer) => {
+                                        if round > 0 {
+                                            if let Some(times) = &mut times[candidate] {
+                                                times.push(started.elapsed());
+                                            }
+                                        }
+                                        answers[candidate] = Some(answer);
+                                    }
+                                    Err(_) if capped(started, cap.limit) => times[candidate] = None,
+                                    Err(error) => return Err(error.into()),
+                                }
+                            }
+                        }
+                        let measured: Vec<Measure> = times
+                            .into_iter()
+                            .zip(answers)
+                            .map(|(times, answer)| match (times.and_then(typical), answer) {
+                                (Some(time), Some(answer)) => Measure::Time(time, answer),
+                                _ => Measure::Capped,
+                            })
+                            .collect();
+                        let mut measured = measured.into_iter();
+                        let fanless_measure = measured.next().unwrap_or(Measure::Capped);
                         let Measure::Time(_, expected) = &fanless_measure else {
                             return Err(format!("fanless's query hit the cap: {shape_name} {kind:?} {filter:?}").into());
                         };
                         let mut strategies = Vec::new();
-                        for strategy in Strategy::ALL {
-                            // The naive join takes seconds: once, on the seed shape.
-                            let naive = strategy == Strategy::Naive;
-                            if naive && (shape_name != "seed" || !indexed) {
-                                continue;
-                            }
-                            let Some(sql) = hand_written(strategy, kind, filter, dialect) else {
-                                continue;
-                            };
-                            let measured = measure(cap, runs, naive, || {
-                                let sql = sql.clone();
-                                async move {
+                        // The naive join takes seconds: once, on the seed shape.
+                        if shape_name == "seed" && indexed {
+                            if let Some(sql) = hand_written(Strategy::Naive, kind, filter, dialect) {
+                                let naive = once(cap, async {
                                     let mut q = sqlx::query::<$db>(&sql);
                                     if filter == Filter::Key {
                                         q = q.bind(key);
                                     }
                                     decode(q.fetch_all(pool).await?)
-                                }
-                            })
-                            .await?;
-                            if let Measure::Time(_, answer) = &measured {
+                                })
+                                .await?;
+                                strategies.push((Strategy::Naive, naive));
+                            }
+                        }
+                        strategies.extend(sqls.iter().map(|(strategy, _)| *strategy).zip(measured));
+                        for (strategy, measured) in &strategies {
+                            if let Measure::Time(_, answer) = measured {
                                 if !same(answer, expected) {
                                     return Err(format!(
                                         "{} disagrees with fanless on {shape_name} {kind:?} {filter:?}",
@@ -267,7 +319,6 @@ macro_rules! bench {
                                     .into());
                                 }
                             }
-                            strategies.push((strategy, measured));
                         }
                         eprintln!("  {kind:?} {filter:?}: done");
                         lines.push(Line {

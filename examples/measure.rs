@@ -35,42 +35,25 @@ impl Cap {
     }
 }
 
-/// A strategy's result: the median time and the answer, or capped.
+/// A strategy's result: its typical time and its answer, or capped.
 pub(crate) enum Measure {
     Time(Duration, Answer),
     Capped,
 }
 
-/// Runs `run` once to warm up (unless `once`), then `runs` times, and
-/// returns the median. A statement that fails after most of the cap is
-/// taken as capped.
-pub(crate) async fn measure<F, Fut>(
-    cap: &Cap,
-    runs: usize,
-    once: bool,
-    mut run: F,
-) -> Result<Measure, sqlx::Error>
+/// Runs `run` once, for a statement too slow to repeat (the naive join). A
+/// statement that fails after most of the cap is taken as capped.
+pub(crate) async fn once<Fut>(cap: &Cap, run: Fut) -> Result<Measure, sqlx::Error>
 where
-    F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<Answer, sqlx::Error>>,
 {
-    let mut times = Vec::new();
-    let mut answer = Answer::new();
-    let total = if once { 1 } else { runs + 1 };
-    for i in 0..total {
-        cap.arm();
-        let started = Instant::now();
-        match run().await {
-            Ok(rows) => answer = rows,
-            Err(_) if started.elapsed() >= cap.limit.mul_f64(0.9) => return Ok(Measure::Capped),
-            Err(error) => return Err(error),
-        }
-        if once || i > 0 {
-            times.push(started.elapsed());
-        }
+    cap.arm();
+    let started = Instant::now();
+    match run.await {
+        Ok(answer) => Ok(Measure::Time(started.elapsed(), answer)),
+        Err(_) if capped(started, cap.limit) => Ok(Measure::Capped),
+        Err(error) => Err(error),
     }
-    times.sort();
-    Ok(Measure::Time(times[times.len() / 2], answer))
 }
 
 /// Every value of every row as `f64`, as the hand-written SQL casts them.
@@ -101,4 +84,34 @@ pub(crate) fn same(a: &Answer, b: &Answer) -> bool {
                     (x, y) => x == y,
                 })
         })
+}
+
+/// The time of a candidate over its rounds: the median, or the 25th
+/// percentile below a millisecond, where a thread's wake-up is as long as
+/// the query.
+pub(crate) fn typical(mut times: Vec<Duration>) -> Option<Duration> {
+    times.sort();
+    let median = *times.get(times.len() / 2)?;
+    if median < Duration::from_millis(1) {
+        times.get(times.len() / 4).copied()
+    } else {
+        Some(median)
+    }
+}
+
+/// The order of the candidates in round `round`: rotated by one each round,
+/// so that none always runs first, and reversed every other round, so that
+/// none always runs after the same one (whose reads may have evicted its
+/// pages).
+pub(crate) fn rotation(count: usize, round: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..count).map(|i| (i + round / 2) % count).collect();
+    if round % 2 == 1 {
+        order.reverse();
+    }
+    order
+}
+
+/// When a statement is taken as capped: it failed after most of the cap.
+pub(crate) fn capped(started: Instant, cap: Duration) -> bool {
+    started.elapsed() >= cap.mul_f64(0.9)
 }

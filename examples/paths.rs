@@ -6,7 +6,7 @@
 //! rotates each round; the time is the median, or the 25th percentile below
 //! a millisecond.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The schema. Its structs describe the tables; no row is read into one.
 #[allow(dead_code)]
@@ -227,36 +227,6 @@ pub fn hand_written(
     Some(sql)
 }
 
-/// The time of a candidate over its rounds: the median, or the 25th
-/// percentile below a millisecond, where a thread's wake-up is as long as
-/// the query.
-pub fn typical(mut times: Vec<Duration>) -> Option<Duration> {
-    times.sort();
-    let median = *times.get(times.len() / 2)?;
-    if median < Duration::from_millis(1) {
-        times.get(times.len() / 4).copied()
-    } else {
-        Some(median)
-    }
-}
-
-/// The order of the candidates in round `round`: rotated by one each round,
-/// so that none always runs first, and reversed every other round, so that
-/// none always runs after the same one (whose reads may have evicted its
-/// pages).
-pub fn rotation(count: usize, round: usize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..count).map(|i| (i + round / 2) % count).collect();
-    if round % 2 == 1 {
-        order.reverse();
-    }
-    order
-}
-
-/// When a statement is taken as capped: it failed after most of the cap.
-pub fn capped(started: Instant, cap: Duration) -> bool {
-    started.elapsed() >= cap.mul_f64(0.9)
-}
-
 /// One line of the paths table: a query, fanless's time and each form's.
 pub struct PathLine {
     pub shape: Shape,
@@ -271,9 +241,8 @@ macro_rules! paths_bench {
     ($pool:expr, $db:ty, $dialect:expr, $cap:expr, $quick:expr, $analyze:expr) => {{
         use ::fanless::Model as _;
         use $crate::paths::models::{Author, Book, BookAuthor, Friendship, Publisher};
-        use $crate::paths::{
-            capped, hand_written, inserts, rotation, typical, Form, PathLine, Shape, Sizes, TABLES,
-        };
+        use $crate::measure::{capped, rotation, typical};
+        use $crate::paths::{hand_written, inserts, Form, PathLine, Shape, Sizes, TABLES};
         let (pool, dialect, cap, quick): (_, Dialect, &Cap, bool) = ($pool, $dialect, $cap, $quick);
         let sizes = if quick { Sizes::QUICK } else { Sizes::FULL };
         let started = Instant::now();
