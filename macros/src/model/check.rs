@@ -92,12 +92,7 @@ fn check_unique_members(model: &Model, cx: &mut Ctxt) {
         .iter()
         .map(|column| (column.field.unraw().to_string(), "a field"))
         .collect();
-    let relations = model
-        .belongs_to
-        .iter()
-        .map(|rel| &rel.name)
-        .chain(model.inverses.iter().map(|inverse| &inverse.name));
-    for name in relations {
+    for name in model.relation_names() {
         if let Some(first) = seen.insert(name.unraw().to_string(), "a relation") {
             cx.error(
                 name.span(),
@@ -138,10 +133,7 @@ fn check_inverse_via(model: &Model, cx: &mut Ctxt) {
 // after the target, which must then be an identifier.
 fn check_through(model: &Model, cx: &mut Ctxt) {
     let own: Vec<String> = model
-        .belongs_to
-        .iter()
-        .map(|rel| &rel.name)
-        .chain(model.inverses.iter().map(|inverse| &inverse.name))
+        .relation_names()
         .map(|name| name.unraw().to_string())
         .collect();
     for inverse in &model.inverses {

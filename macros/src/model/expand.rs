@@ -136,10 +136,7 @@ pub fn expand(model: &Model) -> TokenStream {
     // The columns beside the relations, but for one a relation's name
     // already takes (an error the checks report).
     let relation_names: Vec<String> = model
-        .belongs_to
-        .iter()
-        .map(|rel| &rel.name)
-        .chain(model.inverses.iter().map(|inverse| &inverse.name))
+        .relation_names()
         .map(|name| name.unraw().to_string())
         .collect();
     let free: Vec<usize> = (0..model.columns.len())

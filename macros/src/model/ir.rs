@@ -43,17 +43,19 @@ pub struct BelongsTo {
 }
 
 impl Model {
+    /// The names of every relation: `belongs_to`, then the inverses.
+    pub fn relation_names(&self) -> impl Iterator<Item = &Ident> + Clone {
+        self.belongs_to
+            .iter()
+            .map(|rel| &rel.name)
+            .chain(self.inverses.iter().map(|inverse| &inverse.name))
+    }
+
     /// Whether `first` is a relation of this model that the relation
     /// `name` may go through: any other.
     pub fn goes_through(&self, first: &Ident, name: &Ident) -> bool {
         let first = first.unraw();
-        first != name.unraw()
-            && self
-                .belongs_to
-                .iter()
-                .map(|rel| &rel.name)
-                .chain(self.inverses.iter().map(|inverse| &inverse.name))
-                .any(|rel| rel.unraw() == first)
+        first != name.unraw() && self.relation_names().any(|rel| rel.unraw() == first)
     }
 
     pub fn from_ast(input: &DeriveInput, cx: &mut Ctxt) -> Option<Self> {
