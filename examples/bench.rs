@@ -30,7 +30,7 @@ mod report;
 mod seed;
 mod stores;
 
-use measure::{capped, decode, now_ms, once, rotation, same, typical, Answer, Cap, Measure};
+use measure::{decode, now_ms, once, round_robin, same, Answer, Cap, Measure};
 use report::{ms, print_summary, print_table, Line};
 
 use seed::unindexed::Store as UnindexedStore;
@@ -236,58 +236,23 @@ macro_rules! bench {
                                 hand_written(strategy, kind, filter, dialect).map(|sql| (strategy, sql))
                             })
                             .collect();
-                        let count = sqls.len() + 1;
-                        let mut times: Vec<Option<Vec<Duration>>> = vec![Some(Vec::new()); count];
-                        let mut answers: Vec<Option<Answer>> = vec![None; count];
-                        for round in 0..=runs {
-                            for candidate in rotation(count, round) {
-                                if times[candidate].is_none() {
-                                    continue;
-                                }
-                                cap.arm();
-                                let started = Instant::now();
-                                let result: Result<Answer, sqlx::Error> = if candidate == 0 {
-                                    // The models say whether the tables have FK indexes.
-                                    async {
-                                        Ok(if indexed {
-                                            fanless!(pool, Store, kind, filter, key)
-                                        } else {
-                                            fanless!(pool, UnindexedStore, kind, filter, key)
-                                        })
-                                    }
-                                    .await
+                        let sqls = &sqls;
+                        let measured = round_robin(cap, sqls.len() + 1, runs, move |candidate| async move {
+                            if candidate == 0 {
+                                // The models say whether the tables have FK indexes.
+                                return Ok(if indexed {
+                                    fanless!(pool, Store, kind, filter, key)
                                 } else {
-                                    let mut q = sqlx::query::<$db>(&sqls[candidate - 1].1);
-                                    if filter == Filter::Key {
-                                        q = q.bind(key);
-                                    }
-                                    match q.fetch_all(pool).await {
-                                        Ok(rows) => decode(rows),
-                                        Err(error) => Err(error),
-                                    }
-                                };
-                                match result {
-                                    Ok(answer) => {
-                                        if round > 0 {
-                                            if let Some(times) = &mut times[candidate] {
-                                                times.push(started.elapsed());
-                                            }
-                                        }
-                                        answers[candidate] = Some(answer);
-                                    }
-                                    Err(_) if capped(started, cap.limit) => times[candidate] = None,
-                                    Err(error) => return Err(error.into()),
-                                }
+                                    fanless!(pool, UnindexedStore, kind, filter, key)
+                                });
                             }
-                        }
-                        let measured: Vec<Measure> = times
-                            .into_iter()
-                            .zip(answers)
-                            .map(|(times, answer)| match (times.and_then(typical), answer) {
-                                (Some(time), Some(answer)) => Measure::Time(time, answer),
-                                _ => Measure::Capped,
-                            })
-                            .collect();
+                            let mut q = sqlx::query::<$db>(&sqls[candidate - 1].1);
+                            if filter == Filter::Key {
+                                q = q.bind(key);
+                            }
+                            decode(q.fetch_all(pool).await?)
+                        })
+                        .await?;
                         let mut measured = measured.into_iter();
                         let fanless_measure = measured.next().unwrap_or(Measure::Capped);
                         let Measure::Time(_, expected) = &fanless_measure else {

@@ -89,7 +89,7 @@ pub(crate) fn same(a: &Answer, b: &Answer) -> bool {
 /// The time of a candidate over its rounds: the median, or the 25th
 /// percentile below a millisecond, where a thread's wake-up is as long as
 /// the query.
-pub(crate) fn typical(mut times: Vec<Duration>) -> Option<Duration> {
+fn typical(mut times: Vec<Duration>) -> Option<Duration> {
     times.sort();
     let median = *times.get(times.len() / 2)?;
     if median < Duration::from_millis(1) {
@@ -103,7 +103,7 @@ pub(crate) fn typical(mut times: Vec<Duration>) -> Option<Duration> {
 /// so that none always runs first, and reversed every other round, so that
 /// none always runs after the same one (whose reads may have evicted its
 /// pages).
-pub(crate) fn rotation(count: usize, round: usize) -> Vec<usize> {
+fn rotation(count: usize, round: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..count).map(|i| (i + round / 2) % count).collect();
     if round % 2 == 1 {
         order.reverse();
@@ -112,6 +112,51 @@ pub(crate) fn rotation(count: usize, round: usize) -> Vec<usize> {
 }
 
 /// When a statement is taken as capped: it failed after most of the cap.
-pub(crate) fn capped(started: Instant, cap: Duration) -> bool {
+fn capped(started: Instant, cap: Duration) -> bool {
     started.elapsed() >= cap.mul_f64(0.9)
+}
+
+/// Runs `count` candidates, `run(i)` running candidate `i` once: a warm-up
+/// round, then `rounds` rounds, each in the order [`rotation`] gives. A
+/// candidate whose statement failed after most of the cap is capped and
+/// runs no more. Returns each one's typical time and last answer.
+pub(crate) async fn round_robin<F, Fut>(
+    cap: &Cap,
+    count: usize,
+    rounds: usize,
+    mut run: F,
+) -> Result<Vec<Measure>, sqlx::Error>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = Result<Answer, sqlx::Error>>,
+{
+    let mut times: Vec<Option<Vec<Duration>>> = vec![Some(Vec::new()); count];
+    let mut answers: Vec<Option<Answer>> = vec![None; count];
+    for round in 0..=rounds {
+        for candidate in rotation(count, round) {
+            if times[candidate].is_none() {
+                continue;
+            }
+            cap.arm();
+            let started = Instant::now();
+            match run(candidate).await {
+                Ok(answer) => {
+                    if let (true, Some(times)) = (round > 0, &mut times[candidate]) {
+                        times.push(started.elapsed());
+                    }
+                    answers[candidate] = Some(answer);
+                }
+                Err(_) if capped(started, cap.limit) => times[candidate] = None,
+                Err(error) => return Err(error),
+            }
+        }
+    }
+    Ok(times
+        .into_iter()
+        .zip(answers)
+        .map(|(times, answer)| match (times.and_then(typical), answer) {
+            (Some(time), Some(answer)) => Measure::Time(time, answer),
+            _ => Measure::Capped,
+        })
+        .collect())
 }

@@ -241,7 +241,7 @@ macro_rules! paths_bench {
     ($pool:expr, $db:ty, $dialect:expr, $cap:expr, $quick:expr, $analyze:expr) => {{
         use ::fanless::Model as _;
         use $crate::paths::models::{Author, Book, BookAuthor, Friendship, Publisher};
-        use $crate::measure::{capped, rotation, typical};
+        use $crate::measure::round_robin;
         use $crate::paths::{hand_written, inserts, Form, PathLine, Shape, Sizes, TABLES};
         let (pool, dialect, cap, quick): (_, Dialect, &Cap, bool) = ($pool, $dialect, $cap, $quick);
         let sizes = if quick { Sizes::QUICK } else { Sizes::FULL };
@@ -275,70 +275,49 @@ macro_rules! paths_bench {
                         hand_written(form, shape, limit, dialect.double(), lateral).map(|sql| (form, sql))
                     })
                     .collect();
-                // Candidate 0 is fanless; each keeps its times, or stops
-                // once capped.
-                let count = forms.len() + 1;
-                let mut times: Vec<Option<Vec<Duration>>> = vec![Some(Vec::new()); count];
-                let mut expected: Option<Answer> = None;
-                for round in 0..=rounds {
-                    for candidate in rotation(count, round) {
-                        if times[candidate].is_none() {
-                            continue;
+                // Candidate 0 is fanless, then each form.
+                let sqls = &forms;
+                let measured = round_robin(cap, forms.len() + 1, rounds, move |candidate| async move {
+                    let answer: Answer = match (candidate, shape, limit) {
+                        (0, Shape::Shared, false) => {
+                            let q = query!(from Book select id, count(shelf) as n order by id);
+                            q.fetch_all(pool).await?.iter().map(|r| vec![Some(r.id as f64), Some(r.n as f64)]).collect()
                         }
-                        cap.arm();
-                        let started = Instant::now();
-                        let result: Result<Answer, sqlx::Error> = match (candidate, shape, limit) {
-                            (0, Shape::Shared, false) => {
-                                let q = query!(from Book select id, count(shelf) as n order by id);
-                                q.fetch_all(pool).await.map(|rows| {
-                                    rows.iter().map(|r| vec![Some(r.id as f64), Some(r.n as f64)]).collect()
-                                })
-                            }
-                            (0, Shape::Shared, true) => {
-                                let q = query!(from Book select id, count(shelf) as n order by id limit 20);
-                                q.fetch_all(pool).await.map(|rows| {
-                                    rows.iter().map(|r| vec![Some(r.id as f64), Some(r.n as f64)]).collect()
-                                })
-                            }
-                            (0, Shape::Deep, false) => {
-                                let q = query!(from Book select id, max(authors.friends.age) as m order by id);
-                                q.fetch_all(pool).await.map(|rows| {
-                                    rows.iter().map(|r| vec![Some(r.id as f64), r.m.map(|m| m as f64)]).collect()
-                                })
-                            }
-                            (0, Shape::Deep, true) => {
-                                let q = query!(from Book select id, max(authors.friends.age) as m order by id limit 20);
-                                q.fetch_all(pool).await.map(|rows| {
-                                    rows.iter().map(|r| vec![Some(r.id as f64), r.m.map(|m| m as f64)]).collect()
-                                })
-                            }
-                            (i, ..) => match sqlx::query::<$db>(&forms[i - 1].1).fetch_all(pool).await {
-                                Ok(rows) => decode(rows),
-                                Err(error) => Err(error),
-                            },
-                        };
-                        match result {
-                            Ok(answer) => {
-                                match &expected {
-                                    Some(expected) if !same(&answer, expected) => {
-                                        return Err(format!("{shape:?} (limit {limit}): candidate {candidate} disagrees").into());
-                                    }
-                                    Some(_) => {}
-                                    None => expected = Some(answer),
-                                }
-                                if round > 0 {
-                                    if let Some(times) = &mut times[candidate] {
-                                        times.push(started.elapsed());
-                                    }
+                        (0, Shape::Shared, true) => {
+                            let q = query!(from Book select id, count(shelf) as n order by id limit 20);
+                            q.fetch_all(pool).await?.iter().map(|r| vec![Some(r.id as f64), Some(r.n as f64)]).collect()
+                        }
+                        (0, Shape::Deep, false) => {
+                            let q = query!(from Book select id, max(authors.friends.age) as m order by id);
+                            q.fetch_all(pool).await?.iter().map(|r| vec![Some(r.id as f64), r.m.map(|m| m as f64)]).collect()
+                        }
+                        (0, Shape::Deep, true) => {
+                            let q = query!(from Book select id, max(authors.friends.age) as m order by id limit 20);
+                            q.fetch_all(pool).await?.iter().map(|r| vec![Some(r.id as f64), r.m.map(|m| m as f64)]).collect()
+                        }
+                        (i, ..) => decode(sqlx::query::<$db>(&sqls[i - 1].1).fetch_all(pool).await?)?,
+                    };
+                    Ok(answer)
+                })
+                .await?;
+                let mut measured = measured.into_iter();
+                let fanless = match measured.next() {
+                    Some(Measure::Time(time, expected)) => {
+                        for (form, measure) in forms.iter().zip(measured.as_slice()) {
+                            if let Measure::Time(_, answer) = measure {
+                                if !same(answer, &expected) {
+                                    return Err(format!("{shape:?} (limit {limit}): {} disagrees", form.0.label()).into());
                                 }
                             }
-                            Err(_) if capped(started, cap.limit) => times[candidate] = None,
-                            Err(error) => return Err(error.into()),
                         }
+                        Some(time)
                     }
-                }
-                let mut typicals = times.into_iter().map(|t| t.and_then(typical));
-                let fanless = typicals.next().flatten();
+                    _ => None,
+                };
+                let typicals = measured.map(|measure| match measure {
+                    Measure::Time(time, _) => Some(time),
+                    Measure::Capped => None,
+                });
                 lines.push(PathLine {
                     shape,
                     limit,
