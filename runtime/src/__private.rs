@@ -5,8 +5,8 @@ pub use std::marker::PhantomData;
 
 pub use crate::exec::{Arg, Args, FromRow, Query, SqlCache};
 pub use crate::model::{
-    Bool, Card, Column, False, Many, Model, Numeric, One, Optional, Relation, RelationMeta, Scalar,
-    Table, ToOne, True, Unique,
+    Bool, Card, Column, False, Many, Model, NotNull, Nullable, Nullity, Numeric, One, Optional,
+    Relation, RelationMeta, Table, ToOne, True, Unique,
 };
 pub use crate::plan::{
     Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan,

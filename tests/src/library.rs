@@ -4,7 +4,7 @@
 //! also described at run time ([`models`]), for the generator of plans.
 
 use fanless::__private::Table;
-use fanless::{Column, Many, Model, ModelMeta, One, Optional, Relation, RelationMeta};
+use fanless::{Column, Many, Model, ModelMeta, Nullity, One, Optional, Relation, RelationMeta};
 
 use crate::reference::{Dataset, Value};
 use crate::{connect, execute, fetch_values, name, Db};
@@ -81,8 +81,6 @@ impl RelInfo {
 pub trait KindOf {
     /// The kind.
     const KIND: Kind;
-    /// Whether it is an `Option`.
-    const NULLABLE: bool = false;
 }
 
 impl KindOf for i64 {
@@ -96,10 +94,6 @@ impl KindOf for String {
 }
 impl KindOf for bool {
     const KIND: Kind = Kind::Bool;
-}
-impl<T: KindOf> KindOf for Option<T> {
-    const KIND: Kind = T::KIND;
-    const NULLABLE: bool = true;
 }
 
 /// Whether a cardinality may lead to no row while being to-one.
@@ -121,11 +115,11 @@ impl<C: Optionality> Optionality for fanless::Unique<C> {
     const OPTIONAL: bool = C::OPTIONAL;
 }
 
-fn col<M, T: KindOf>(column: Column<M, T>) -> ColumnInfo {
+fn col<M, T: KindOf, N: Nullity>(column: Column<M, T, N>) -> ColumnInfo {
     ColumnInfo {
         name: column.name(),
         kind: T::KIND,
-        nullable: T::NULLABLE,
+        nullable: N::NULLABLE,
     }
 }
 

@@ -7,7 +7,7 @@ use syn::ext::IdentExt;
 use syn::Ident;
 
 use super::attr::{InverseAttr, InverseKind};
-use super::ir::{BelongsTo, Model};
+use super::ir::{BelongsTo, Column, Model};
 use super::names::{ident as ident_of, snake_case};
 use crate::private::Private;
 
@@ -24,6 +24,7 @@ pub fn expand(model: &Model) -> TokenStream {
 
     let fields: Vec<&Ident> = model.columns.iter().map(|c| &c.field).collect();
     let types: Vec<&syn::Type> = model.columns.iter().map(|c| &c.ty).collect();
+    let column_types: Vec<TokenStream> = model.columns.iter().map(column_type).collect();
     let names: Vec<&str> = model.columns.iter().map(|c| c.name.0.as_str()).collect();
     let indexes = 0..model.columns.len();
     let table = &model.table.0;
@@ -144,8 +145,7 @@ pub fn expand(model: &Model) -> TokenStream {
         .collect();
     let relation_columns: Vec<&Ident> = free.iter().map(|&i| &model.columns[i].field).collect();
     let relation_column_names: Vec<&str> = free.iter().map(|&i| names[i]).collect();
-    let relation_column_types: Vec<&syn::Type> =
-        free.iter().map(|&i| &model.columns[i].ty).collect();
+    let relation_column_types: Vec<&TokenStream> = free.iter().map(|&i| &column_types[i]).collect();
     let columns_doc = format!("The columns of [`{ident}`], as `query!` resolves them.");
     let relations_doc = format!("The relations of [`{ident}`], as `query!` resolves them.");
     let belongs_to_doc = format!("The `belongs_to` relations of [`{ident}`].");
@@ -206,7 +206,7 @@ pub fn expand(model: &Model) -> TokenStream {
         #[doc = #columns_doc]
         #[derive(Debug, Clone, Copy)]
         #vis struct #columns_ty {
-            #(#[allow(missing_docs)] pub #fields: #fl::Column<#ident, #types>,)*
+            #(#[allow(missing_docs)] pub #fields: #fl::Column<#ident, #column_types>,)*
         }
 
         #[doc = #relations_doc]
@@ -348,4 +348,14 @@ fn last_ident(path: &syn::Path) -> Option<String> {
     path.segments
         .last()
         .map(|segment| segment.ident.unraw().to_string())
+}
+
+/// The type and nullity parameters of a column's `Column<M, T, N>`.
+fn column_type(column: &Column) -> TokenStream {
+    let (fl, value) = (Private, &column.value);
+    if column.nullable {
+        quote!(#value, #fl::Nullable)
+    } else {
+        quote!(#value, #fl::NotNull)
+    }
 }

@@ -24,6 +24,11 @@ pub struct Model {
 pub struct Column {
     pub field: Ident,
     pub ty: Type,
+    /// The type of the column's values: `ty`, or `T` when `ty` is written
+    /// `Option<T>`.
+    pub value: Type,
+    /// Whether `ty` is written `Option<T>`.
+    pub nullable: bool,
     /// The column name, and the span to report a bad name at.
     pub name: (String, Span),
 }
@@ -122,15 +127,18 @@ impl Model {
                         name,
                         target: belongs_to.target,
                         column: index,
-                        nullable: is_option(&field.ty),
+                        nullable: option_of(&field.ty).is_some(),
                         indexed: belongs_to.indexed,
                         unique: belongs_to.unique,
                     });
                 }
             }
+            let value = option_of(&field.ty);
             model.columns.push(Column {
                 field: ident,
                 ty: field.ty.clone(),
+                value: value.unwrap_or(&field.ty).clone(),
+                nullable: value.is_some(),
                 name,
             });
         }
@@ -166,15 +174,22 @@ fn relation_name(field: &Ident, cx: &mut Ctxt) -> Option<Ident> {
     }
 }
 
-/// Whether `ty` is written `Option<...>` (also through a path).
-fn is_option(ty: &Type) -> bool {
-    match ty {
-        Type::Path(path) if path.qself.is_none() => path
-            .path
-            .segments
-            .last()
-            .is_some_and(|segment| segment.ident == "Option"),
-        _ => false,
+/// `T`, when `ty` is written `Option<T>` (also through a path, such as
+/// `std::option::Option<T>`).
+fn option_of(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    let segment = path.path.segments.last().filter(|_| path.qself.is_none())?;
+    if segment.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    match args.args.first() {
+        Some(syn::GenericArgument::Type(inner)) if args.args.len() == 1 => Some(inner),
+        _ => None,
     }
 }
 

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use super::Scalar;
+use super::{Nullable, Nullity};
 
 /// Cardinality of a relation whose target always exists (a non-null FK).
 #[derive(Debug, Clone, Copy)]
@@ -51,9 +51,9 @@ impl<C: ToOne> ToOne for Unique<C> {}
 
 /// A cardinality: [`One`], [`Optional`] or [`Many`].
 pub trait Card: sealed::Sealed {
-    /// The type a column of type `T` has when read through a relation of
-    /// this cardinality (for a to-many one, the type of each value).
-    type Through<T: Scalar>;
+    /// The nullity a column of nullity `N` has when read through a relation
+    /// of this cardinality (for a to-many one, that of each value).
+    type Through<N: Nullity>: Nullity;
     /// Whether one row may lead to many, as a type: the join checks of
     /// `query!` are computed by rustc from it.
     #[doc(hidden)]
@@ -61,22 +61,22 @@ pub trait Card: sealed::Sealed {
 }
 
 impl Card for One {
-    type Through<T: Scalar> = T;
+    type Through<N: Nullity> = N;
     type Many = False;
 }
 
 impl Card for Optional {
-    type Through<T: Scalar> = Option<T::NonNull>;
+    type Through<N: Nullity> = Nullable;
     type Many = False;
 }
 
 impl Card for Many {
-    type Through<T: Scalar> = T;
+    type Through<N: Nullity> = N;
     type Many = True;
 }
 
 impl<C: ToOne> Card for Unique<C> {
-    type Through<T: Scalar> = C::Through<T>;
+    type Through<N: Nullity> = C::Through<N>;
     type Many = C::Many;
 }
 

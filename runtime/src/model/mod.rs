@@ -5,7 +5,7 @@ mod card;
 mod types;
 
 pub use card::{Bool, Card, False, Many, One, Optional, ToOne, True, Unique, UniqueKey};
-pub use types::{Numeric, Scalar, SqlType, Table};
+pub use types::{NotNull, Nullable, Nullity, Numeric, SqlType, Table};
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -113,13 +113,14 @@ impl ModelMeta {
 /// `Send` and `Sync` whatever they are.
 type Marker<T> = PhantomData<fn() -> T>;
 
-/// A column of model `M` whose Rust type is `T`.
-pub struct Column<M, T> {
+/// A column of model `M` of type `T`, which holds `NULL` when `N` is
+/// [`Nullable`] (the field is then an `Option<T>`).
+pub struct Column<M, T, N = NotNull> {
     name: &'static str,
-    marker: Marker<(M, T)>,
+    marker: Marker<(M, T, N)>,
 }
 
-impl<M, T> Column<M, T> {
+impl<M, T, N> Column<M, T, N> {
     #[doc(hidden)]
     pub const fn new(name: &'static str) -> Self {
         Self {
@@ -134,15 +135,15 @@ impl<M, T> Column<M, T> {
     }
 }
 
-impl<M, T> Clone for Column<M, T> {
+impl<M, T, N> Clone for Column<M, T, N> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<M, T> Copy for Column<M, T> {}
+impl<M, T, N> Copy for Column<M, T, N> {}
 
-impl<M, T> fmt::Debug for Column<M, T> {
+impl<M, T, N> fmt::Debug for Column<M, T, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Column").field(&self.name).finish()
     }

@@ -3,47 +3,49 @@
 
 use super::Model;
 
-/// A column type, and its form without `NULL`.
+/// Whether a column holds `NULL`: [`NotNull`] or [`Nullable`].
 ///
-/// Implemented for the primitive types sqlx decodes, and for `Option<T>`. It
-/// lets a column read through a nullable relation become `Option<T>` (never
-/// `Option<Option<T>>`), and gives `min`/`max` their `Option<T>` type.
-pub trait Scalar {
-    /// The type without `Option`.
-    type NonNull;
-    /// Whether the type holds `NULL` (it is an `Option`).
+/// `#[derive(Model)]` reads it off the field's type: a field written
+/// `Option<T>` is a [`Nullable`] column of `T`, any other a [`NotNull`] one.
+/// A column read through a nullable relation becomes nullable (an
+/// `Option<T>`, never an `Option<Option<T>>`), and so does the result of
+/// `min` and `max`, whatever the column's Rust type: no trait of fanless's
+/// needs implementing for it.
+pub trait Nullity: sealed::Sealed {
+    /// Whether the column holds `NULL`.
     const NULLABLE: bool;
+    /// The Rust type of a value of type `T` with this nullity: `T`, or
+    /// `Option<T>`.
+    type Of<T>;
+    /// `Self`, or [`Nullable`] when `B` is.
+    type Or<B: Nullity>: Nullity;
 }
 
-impl<T: Scalar> Scalar for Option<T> {
-    type NonNull = T::NonNull;
+/// The nullity of a column that never holds `NULL`.
+#[derive(Debug, Clone, Copy)]
+pub enum NotNull {}
+
+/// The nullity of a column that may hold `NULL` (an `Option`).
+#[derive(Debug, Clone, Copy)]
+pub enum Nullable {}
+
+impl Nullity for NotNull {
+    const NULLABLE: bool = false;
+    type Of<T> = T;
+    type Or<B: Nullity> = B;
+}
+
+impl Nullity for Nullable {
     const NULLABLE: bool = true;
+    type Of<T> = Option<T>;
+    type Or<B: Nullity> = Nullable;
 }
 
-macro_rules! scalars {
-    ($($t:ty),* $(,)?) => {
-        $(impl Scalar for $t {
-            type NonNull = $t;
-            const NULLABLE: bool = false;
-        })*
-    };
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::NotNull {}
+    impl Sealed for super::Nullable {}
 }
-
-scalars!(
-    bool,
-    i8,
-    i16,
-    i32,
-    i64,
-    u8,
-    u16,
-    u32,
-    u64,
-    f32,
-    f64,
-    String,
-    Vec<u8>
-);
 
 /// A numeric column type: what `sum` and `avg` accept.
 #[diagnostic::on_unimplemented(
@@ -51,7 +53,7 @@ scalars!(
     label = "`sum` and `avg` need a numeric column",
     note = "numeric column types are `i16`, `i32`, `i64`, `f32` and `f64`, or `Option` of one"
 )]
-pub trait Numeric: Scalar<NonNull = Self> + Sized {
+pub trait Numeric: Sized {
     /// The type the database returns a sum in, after fanless's cast.
     #[doc(hidden)]
     type Wide;

@@ -3,52 +3,60 @@
 
 use std::marker::PhantomData;
 
-use crate::model::{Card, Column, Model, Numeric, Relation, Scalar};
+use crate::model::{Card, Column, Model, NotNull, Nullable, Nullity, Numeric, Relation};
 
-/// The type of a value in a query, known to rustc and never constructed at
-/// run time beyond this zero-sized marker.
-pub struct Witness<T>(PhantomData<fn() -> T>);
+/// The type of a value in a query, `T` or `Option<T>` as its nullity `N`
+/// says, known to rustc and never constructed at run time beyond this
+/// zero-sized marker.
+pub struct Witness<T, N = NotNull>(PhantomData<fn() -> (T, N)>);
 
-impl<T> Clone for Witness<T> {
+impl<T, N> Clone for Witness<T, N> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T> Copy for Witness<T> {}
+impl<T, N> Copy for Witness<T, N> {}
 
-impl<T> Witness<T> {
+impl<T, N: Nullity> Witness<T, N> {
     #[allow(clippy::new_without_default)]
-    /// The witness of `T`.
+    /// The witness of `T` with nullity `N`.
     pub const fn new() -> Self {
         Self(PhantomData)
     }
 
-    /// Whether the type holds `NULL`.
-    pub const fn nullable(&self) -> bool
-    where
-        T: Scalar,
-    {
-        T::NULLABLE
+    /// Whether the value may be `NULL`.
+    pub const fn nullable(&self) -> bool {
+        N::NULLABLE
     }
 }
 
+/// The Rust type a witness stands for.
+pub trait Typed {
+    /// `T`, or `Option<T>` when nullable.
+    type Value;
+}
+
+impl<T, N: Nullity> Typed for Witness<T, N> {
+    type Value = N::Of<T>;
+}
+
 /// The type of a column.
-pub fn witness<M, T>(_: &Column<M, T>) -> Witness<T> {
+pub fn witness<M, T, N: Nullity>(_: &Column<M, T, N>) -> Witness<T, N> {
     Witness::new()
 }
 
 /// The type of a column read through a relation (a to-one one, as
 /// [`to_one`](super::to_one) checks).
-pub fn through<S, T, C: Card, X: Scalar>(
+pub fn through<S, T, C: Card, X, N: Nullity>(
     _: &Relation<S, T, C>,
-    _: Witness<X>,
-) -> Witness<C::Through<X>> {
+    _: Witness<X, N>,
+) -> Witness<X, C::Through<N>> {
     Witness::new()
 }
 
 /// A column of rows a `left join` may leave empty.
-pub fn nullable<T: Scalar>(_: Witness<T>) -> Witness<Option<T::NonNull>> {
+pub fn nullable<T, N>(_: Witness<T, N>) -> Witness<T, Nullable> {
     Witness::new()
 }
 
@@ -74,12 +82,8 @@ pub trait NumericColumn {
     type Sum: Numeric;
 }
 
-impl<M, T> NumericColumn for Column<M, T>
-where
-    T: Scalar,
-    T::NonNull: Numeric,
-{
-    type Sum = T::NonNull;
+impl<M, T: Numeric, N> NumericColumn for Column<M, T, N> {
+    type Sum = T;
 }
 
 /// `sum(path.column)` has the column's type without `Option`.
@@ -93,15 +97,12 @@ pub fn sum_is_float<C: NumericColumn>(_: C) -> bool {
 }
 
 /// `avg(path.column)` is an `Option<f64>`.
-pub fn avg<C: NumericColumn>(_: C) -> Witness<Option<f64>> {
+pub fn avg<C: NumericColumn>(_: C) -> Witness<f64, Nullable> {
     Witness::new()
 }
 
 /// `min(path.column)` and `max(path.column)` are `Option` of the column's type.
-pub fn min_max<M, T: Scalar>(_: &Column<M, T>) -> Witness<Option<T::NonNull>>
-where
-    T::NonNull: Ordered,
-{
+pub fn min_max<M, T: Ordered, N>(_: &Column<M, T, N>) -> Witness<T, Nullable> {
     Witness::new()
 }
 
@@ -113,8 +114,7 @@ where
 )]
 pub trait BooleanColumn {}
 
-impl<M> BooleanColumn for Column<M, bool> {}
-impl<M> BooleanColumn for Column<M, Option<bool>> {}
+impl<M, N> BooleanColumn for Column<M, bool, N> {}
 
 /// Checks that a column used as a condition is a boolean.
 pub fn boolean<C: BooleanColumn>(_: C) {}
@@ -123,21 +123,20 @@ pub fn boolean<C: BooleanColumn>(_: C) {}
 #[diagnostic::on_unimplemented(
     message = "a parameter of type `{Self}` cannot stand for a value of type `{T}`",
     label = "expected `{T}`, a reference to one, or `&str` for a `String`",
-    note = "a nullable column also takes the value itself, without `Some`"
+    note = "a value that may be `NULL` also takes an `Option` of one"
 )]
-pub trait Fits<T> {}
+pub trait Fits<T, N> {}
 
-impl<T> Fits<T> for T {}
-impl<T> Fits<T> for &T {}
-impl Fits<String> for &str {}
-impl<T> Fits<Option<T>> for T {}
-impl<T> Fits<Option<T>> for &T {}
-impl<T> Fits<Option<T>> for Option<&T> {}
-impl Fits<Option<String>> for &str {}
-impl Fits<Option<String>> for Option<&str> {}
+impl<T, N> Fits<T, N> for T {}
+impl<T, N> Fits<T, N> for &T {}
+impl<N> Fits<String, N> for &str {}
+impl<T> Fits<T, Nullable> for Option<T> {}
+impl<T> Fits<T, Nullable> for &Option<T> {}
+impl<T> Fits<T, Nullable> for Option<&T> {}
+impl Fits<String, Nullable> for Option<&str> {}
 
 /// Checks that a parameter fits the value it meets, and passes it on.
-pub fn fit<T, V: Fits<T>>(_: &Witness<T>, value: V) -> V {
+pub fn fit<T, N, V: Fits<T, N>>(_: &Witness<T, N>, value: V) -> V {
     value
 }
 
@@ -189,7 +188,6 @@ pub trait BoolLiteral {}
 macro_rules! literal_types {
     ($trait:ident: $($t:ty),*) => {
         $(impl $trait for $t {})*
-        impl<T: $trait> $trait for Option<T> {}
     };
 }
 
@@ -198,13 +196,13 @@ literal_types!(FloatLiteral: f32, f64);
 literal_types!(BoolLiteral: bool);
 
 /// Checks that an integer literal may meet a value of type `T`.
-pub fn int_literal<T: IntLiteral>(_: &Witness<T>) {}
+pub fn int_literal<T: IntLiteral, N>(_: &Witness<T, N>) {}
 
 /// Checks that a floating point literal may meet a value of type `T`.
-pub fn float_literal<T: FloatLiteral>(_: &Witness<T>) {}
+pub fn float_literal<T: FloatLiteral, N>(_: &Witness<T, N>) {}
 
 /// Checks that `true` or `false` may meet a value of type `T`.
-pub fn bool_literal<T: BoolLiteral>(_: &Witness<T>) {}
+pub fn bool_literal<T: BoolLiteral, N>(_: &Witness<T, N>) {}
 
 /// Two values of one type, `Option` aside.
 #[diagnostic::on_unimplemented(
@@ -217,11 +215,7 @@ pub trait SameType<B> {}
 impl<T> SameType<T> for T {}
 
 /// Checks that two values that meet have one type.
-pub fn same_type<A: Scalar, B: Scalar>(_: &Witness<A>, _: &Witness<B>)
-where
-    B::NonNull: SameType<A::NonNull>,
-{
-}
+pub fn same_type<A, B: SameType<A>, NA, NB>(_: &Witness<A, NA>, _: &Witness<B, NB>) {}
 
 /// Text, as `like` matches.
 #[diagnostic::on_unimplemented(
@@ -232,10 +226,9 @@ where
 pub trait Text {}
 
 impl Text for String {}
-impl Text for Option<String> {}
 
 /// Checks that `like` reads text.
-pub fn text<T: Text>(_: &Witness<T>) {}
+pub fn text<T: Text, N>(_: &Witness<T, N>) {}
 
 /// A value that is a condition on its own.
 #[diagnostic::on_unimplemented(
@@ -246,10 +239,9 @@ pub fn text<T: Text>(_: &Witness<T>) {}
 pub trait Truth {}
 
 impl Truth for bool {}
-impl Truth for Option<bool> {}
 
 /// Checks that a value used as a condition is a boolean.
-pub fn truth<T: Truth>(_: &Witness<T>) {}
+pub fn truth<T: Truth, N>(_: &Witness<T, N>) {}
 
 /// A column type with an order every database knows: what `min` and `max`
 /// accept.

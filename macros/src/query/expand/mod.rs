@@ -230,9 +230,9 @@ impl Gen {
             }
 
             #[allow(clippy::too_many_arguments)]
-            fn __fanless_pin<#(#types),*>(
-                #(_: #fl::Witness<#types>,)*
-            ) -> #fl::PhantomData<__FanlessRow<#(#types),*>> {
+            fn __fanless_pin<#(#types: #fl::Typed),*>(
+                #(_: #types,)*
+            ) -> #fl::PhantomData<__FanlessRow<#(#types::Value),*>> {
                 #fl::PhantomData
             }
             let __fanless_map = #fl::map_of(__fanless_pin(#(#witnesses),*), |row| #map);
