@@ -9,7 +9,7 @@ pub use crate::model::{
     Relation, RelationMeta, Table, ToOne, True, Unique,
 };
 pub use crate::plan::{
-    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan,
+    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan,
 };
 pub use crate::sql::{create_table, render_with, ColumnDef, DialectKind, Rendered, Strategy};
 pub use crate::typed::*;

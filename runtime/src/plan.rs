@@ -145,18 +145,35 @@ pub struct JoinedAgg {
     pub column: Option<&'static str>,
 }
 
-/// The aggregate functions, with what `sum` needs to decode as promised.
+/// The kind of number `sum` and `avg` read, which fixes the SQL type of
+/// their result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Number {
+    /// An integer: summed as a 64-bit integer, averaged as a double.
+    Integer,
+    /// A floating point number: summed and averaged as a double.
+    Float,
+    /// A decimal: summed and averaged as a decimal.
+    Decimal,
+}
+
+/// The aggregate functions, with what `sum` and `avg` need to decode as
+/// promised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AggFn {
     /// `count`: `BIGINT`, 0 when empty.
     Count,
-    /// `sum`: cast to `BIGINT` (or `DOUBLE` if `float`), 0 when empty.
+    /// `sum`: cast to the type of `number`, 0 when empty.
     Sum {
-        /// Whether the summed column is a floating point type.
-        float: bool,
+        /// What the summed column holds.
+        number: Number,
     },
-    /// `avg`: `DOUBLE`, `NULL` when empty.
-    Avg,
+    /// `avg`: a double (a decimal of decimals), `NULL` when empty.
+    Avg {
+        /// What the average is: a [`Number::Float`], or a
+        /// [`Number::Decimal`] of decimals.
+        number: Number,
+    },
     /// `min`: the column's type, `NULL` when empty.
     Min,
     /// `max`: the column's type, `NULL` when empty.

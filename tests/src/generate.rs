@@ -14,7 +14,7 @@
 //! [`library`]: crate::library
 
 use fanless::__private::{
-    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan,
+    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan,
 };
 
 use crate::library::{ColumnInfo, Kind, ModelInfo, RelInfo};
@@ -402,7 +402,7 @@ impl<'m> Generator<'m> {
             for _ in 0..self.rng.range(1, 3) {
                 let alias = self.rng.below(aliases.len() as u64) as usize;
                 let (expr, kind) = self.joined_agg(alias, aliases[alias].0, many_after[alias]);
-                let may_be_null = matches!(&expr, Expr::Joined(agg) if matches!(agg.func, AggFn::Avg | AggFn::Min | AggFn::Max));
+                let may_be_null = matches!(&expr, Expr::Joined(agg) if matches!(agg.func, AggFn::Avg { .. } | AggFn::Min | AggFn::Max));
                 items.push(Item {
                     expr,
                     name: names[items.len()],
@@ -491,11 +491,13 @@ impl<'m> Generator<'m> {
         let (func, column, kind) = match self.rng.below(5) {
             0 if !numeric.is_empty() => {
                 let column = *self.rng.pick(&numeric);
-                let float = column.kind == Kind::Float;
-                (AggFn::Sum { float }, Some(column.name), column.kind)
+                let number = number_of(column.kind);
+                (AggFn::Sum { number }, Some(column.name), column.kind)
             }
             1 if !numeric.is_empty() => {
-                (AggFn::Avg, Some(self.rng.pick(&numeric).name), Kind::Float)
+                let column = *self.rng.pick(&numeric);
+                let number = Number::Float;
+                (AggFn::Avg { number }, Some(column.name), Kind::Float)
             }
             2 => {
                 let column = *self.rng.pick(&ordered);
@@ -512,7 +514,7 @@ impl<'m> Generator<'m> {
                 (AggFn::Count, column, Kind::Int)
             }
         };
-        let inflatable = matches!(func, AggFn::Count | AggFn::Sum { .. } | AggFn::Avg);
+        let inflatable = matches!(func, AggFn::Count | AggFn::Sum { .. } | AggFn::Avg { .. });
         let distinct = (inflatable && many_after) || (func != AggFn::Exists && self.rng.chance(30));
         let agg = JoinedAgg {
             func,
@@ -600,12 +602,13 @@ impl<'m> Generator<'m> {
         let (func, column, kind, nullable) = match self.rng.below(6) {
             0 if !numeric.is_empty() => {
                 let column = *self.rng.pick(&numeric);
-                let float = column.kind == Kind::Float;
-                (AggFn::Sum { float }, Some(column.name), column.kind, false)
+                let number = number_of(column.kind);
+                (AggFn::Sum { number }, Some(column.name), column.kind, false)
             }
             1 if !numeric.is_empty() => {
                 let column = *self.rng.pick(&numeric);
-                (AggFn::Avg, Some(column.name), Kind::Float, true)
+                let number = Number::Float;
+                (AggFn::Avg { number }, Some(column.name), Kind::Float, true)
             }
             2 | 3 => {
                 let column = *self.rng.pick(&ordered);
@@ -876,4 +879,13 @@ fn root_column(column: &'static str) -> Expr {
         hops: Vec::new(),
         column,
     })
+}
+
+/// What `sum` and `avg` read in a column of `kind`.
+fn number_of(kind: Kind) -> Number {
+    if kind == Kind::Float {
+        Number::Float
+    } else {
+        Number::Integer
+    }
 }

@@ -35,7 +35,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use fanless::__private::{Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Join, Plan};
+use fanless::__private::{Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Join, Number, Plan};
 use fanless::{ModelMeta, RelationMeta};
 
 /// A value of a row or a result.
@@ -521,8 +521,9 @@ fn aggregate(func: AggFn, distinct: bool, mut values: Vec<Value>) -> Value {
         AggFn::Count => Value::Int(values.len() as i64),
         AggFn::Exists => Value::Bool(!values.is_empty()),
         // `+ 0.0` makes the sum of nothing 0, not Rust's -0.
-        AggFn::Sum { float: true } => Value::Float(values.iter().map(as_float).sum::<f64>() + 0.0),
-        AggFn::Sum { float: false } => Value::Int(
+        AggFn::Sum {
+            number: Number::Integer,
+        } => Value::Int(
             values
                 .iter()
                 .map(|value| match value {
@@ -531,8 +532,12 @@ fn aggregate(func: AggFn, distinct: bool, mut values: Vec<Value>) -> Value {
                 })
                 .sum(),
         ),
-        AggFn::Avg if values.is_empty() => Value::Null,
-        AggFn::Avg => Value::Float(values.iter().map(as_float).sum::<f64>() / values.len() as f64),
+        // The library's models hold no decimals.
+        AggFn::Sum { .. } => Value::Float(values.iter().map(as_float).sum::<f64>() + 0.0),
+        AggFn::Avg { .. } if values.is_empty() => Value::Null,
+        AggFn::Avg { .. } => {
+            Value::Float(values.iter().map(as_float).sum::<f64>() / values.len() as f64)
+        }
         AggFn::Min => values
             .into_iter()
             .min_by(Value::compare)

@@ -3,7 +3,7 @@
 //! every database and compared with the reference evaluator on that plan.
 
 use fanless::__private::{
-    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan, Strategy,
+    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan, Strategy,
 };
 use fanless::{query, Model, RelationMeta};
 use fanless_tests::library::{
@@ -119,7 +119,9 @@ fn corpus() -> Vec<Site> {
         item(
             "in_print",
             agg(
-                AggFn::Sum { float: true },
+                AggFn::Sum {
+                    number: Number::Float,
+                },
                 false,
                 &[books],
                 Some("price"),
@@ -128,7 +130,15 @@ fn corpus() -> Vec<Site> {
         ),
         item(
             "score",
-            agg(AggFn::Avg, false, &[books, reviews], Some("score"), None),
+            agg(
+                AggFn::Avg {
+                    number: Number::Float,
+                },
+                false,
+                &[books, reviews],
+                Some("score"),
+                None,
+            ),
         ),
         item(
             "first",
@@ -317,7 +327,17 @@ fn corpus() -> Vec<Site> {
     want.select = Some(vec![
         item("name", root("name")),
         item("books", joined(AggFn::Count, true, 2, Some("id"))),
-        item("price", joined(AggFn::Avg, false, 2, Some("price"))),
+        item(
+            "price",
+            joined(
+                AggFn::Avg {
+                    number: Number::Float,
+                },
+                false,
+                2,
+                Some("price"),
+            ),
+        ),
     ]);
     want.group = vec![root("name")];
     want.having = Some(cmp(
@@ -360,7 +380,18 @@ fn corpus() -> Vec<Site> {
     want.select = Some(vec![
         item("id", root("id")),
         item("authors", agg(AggFn::Count, false, &authors, None, None)),
-        item("age", agg(AggFn::Avg, false, &authors, Some("age"), None)),
+        item(
+            "age",
+            agg(
+                AggFn::Avg {
+                    number: Number::Float,
+                },
+                false,
+                &authors,
+                Some("age"),
+                None,
+            ),
+        ),
         item(
             "shelf",
             agg(
@@ -413,7 +444,9 @@ fn corpus() -> Vec<Site> {
         item(
             "ages",
             agg(
-                AggFn::Sum { float: false },
+                AggFn::Sum {
+                    number: Number::Integer,
+                },
                 false,
                 &[&region_books[..1], &publisher_authors].concat(),
                 Some("age"),

@@ -45,6 +45,33 @@ fn check_names(model: &Model, cx: &mut Ctxt) {
     for column in &model.columns {
         let (name, span) = &column.name;
         check_name("column", name, *span, cx);
+        if let Some(sql_type) = &column.sql_type {
+            check_sql_type(&sql_type.value(), sql_type.span(), cx);
+        }
+    }
+}
+
+// An SQL type is written into `CREATE TABLE` as it is: it is kept to the
+// characters of a type name with its parameters, so that it cannot end
+// the column's definition.
+fn check_sql_type(sql_type: &str, span: Span, cx: &mut Ctxt) {
+    let valid = sql_type
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '(' | ')' | ','));
+    let balanced = sql_type.chars().try_fold(0u32, |depth, c| match c {
+        '(' => Some(depth + 1),
+        ')' => depth.checked_sub(1),
+        _ => Some(depth),
+    }) == Some(0);
+    if !valid || !balanced || sql_type.trim().is_empty() {
+        cx.error(
+            span,
+            format!(
+                "invalid SQL type `{sql_type}`: write a type name with its parameters, \
+                 such as `DECIMAL(10, 2)`, in ASCII letters, digits, `_`, spaces, \
+                 commas and balanced parentheses"
+            ),
+        );
     }
 }
 

@@ -25,6 +25,26 @@ pub fn expand(model: &Model) -> TokenStream {
     let fields: Vec<&Ident> = model.columns.iter().map(|c| &c.field).collect();
     let types: Vec<&syn::Type> = model.columns.iter().map(|c| &c.ty).collect();
     let column_types: Vec<TokenStream> = model.columns.iter().map(column_type).collect();
+    // The SQL type of each column: its `sql_type`, or its Rust type's.
+    let column_defs = model.columns.iter().map(|column| {
+        let (name, ty) = (&column.name.0, &column.ty);
+        let (sql, nullable) = match &column.sql_type {
+            Some(sql) => {
+                let nullable = column.nullable;
+                (quote!(#sql), quote!(#nullable))
+            }
+            None => (
+                quote!(<#ty as ::fanless::SqlType<__DB>>::SQL),
+                quote!(<#ty as ::fanless::SqlType<__DB>>::NULLABLE),
+            ),
+        };
+        quote!(#fl::ColumnDef { name: #name, sql: #sql, nullable: #nullable })
+    });
+    let sql_typed = model
+        .columns
+        .iter()
+        .filter(|column| column.sql_type.is_none())
+        .map(|column| &column.ty);
     let names: Vec<&str> = model.columns.iter().map(|c| c.name.0.as_str()).collect();
     let indexes = 0..model.columns.len();
     let table = &model.table.0;
@@ -187,16 +207,12 @@ pub fn expand(model: &Model) -> TokenStream {
         // types without an SQL type still work in queries.
         impl<__DB: ::fanless::Dialect> #fl::Table<__DB> for #ident
         where
-            #(#types: ::fanless::SqlType<__DB>,)*
+            #(#sql_typed: ::fanless::SqlType<__DB>,)*
         {
             fn ddl() -> ::std::vec::Vec<::std::string::String> {
                 #fl::create_table(
                     <Self as ::fanless::Model>::META,
-                    &[#(#fl::ColumnDef {
-                        name: #names,
-                        sql: <#types as ::fanless::SqlType<__DB>>::SQL,
-                        nullable: <#types as ::fanless::SqlType<__DB>>::NULLABLE,
-                    }),*],
+                    &[#(#column_defs),*],
                     <Self as ::fanless::Model>::FOREIGN_KEYS,
                     <__DB as ::fanless::Dialect>::KIND,
                 )

@@ -3,7 +3,7 @@
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
-use syn::{Data, DeriveInput, Fields, Ident, Path, Type, Visibility};
+use syn::{Data, DeriveInput, Fields, Ident, LitStr, Path, Type, Visibility};
 
 use super::attr::{FieldAttrs, InverseAttr, StructAttrs};
 use super::names::{ident, snake_case};
@@ -29,6 +29,8 @@ pub struct Column {
     pub value: Type,
     /// Whether `ty` is written `Option<T>`.
     pub nullable: bool,
+    /// The SQL type `create_table` writes, when the field names one.
+    pub sql_type: Option<LitStr>,
     /// The column name, and the span to report a bad name at.
     pub name: (String, Span),
 }
@@ -139,6 +141,7 @@ impl Model {
                 ty: field.ty.clone(),
                 value: value.unwrap_or(&field.ty).clone(),
                 nullable: value.is_some(),
+                sql_type: attrs.sql_type,
                 name,
             });
         }

@@ -2,6 +2,7 @@
 //! `avg` accept, and what `create_table` writes.
 
 use super::Model;
+use crate::plan::Number;
 
 /// Whether a column holds `NULL`: [`NotNull`] or [`Nullable`].
 ///
@@ -51,15 +52,20 @@ mod sealed {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a numeric column type",
     label = "`sum` and `avg` need a numeric column",
-    note = "numeric column types are `i16`, `i32`, `i64`, `f32` and `f64`, or `Option` of one"
+    note = "numeric column types are `i16`, `i32`, `i64`, `f32`, `f64` and `rust_decimal::Decimal`, or `Option` of one"
 )]
 pub trait Numeric: Sized {
     /// The type the database returns a sum in, after fanless's cast.
     #[doc(hidden)]
     type Wide;
-    /// Whether the sum is cast to a floating point type.
+    /// The type of a sum: the type itself.
     #[doc(hidden)]
-    const FLOAT: bool;
+    type Sum;
+    /// The type of an average: `f64`, or `Decimal` for decimals.
+    type Avg;
+    /// What the sum is cast to.
+    #[doc(hidden)]
+    const NUMBER: Number;
     /// Narrows a sum back to the column's type; `None` if it does not fit.
     #[doc(hidden)]
     fn narrow(wide: Self::Wide) -> Option<Self>;
@@ -69,7 +75,9 @@ macro_rules! integers {
     ($($t:ty),*) => {$(
         impl Numeric for $t {
             type Wide = i64;
-            const FLOAT: bool = false;
+            type Sum = Self;
+            type Avg = f64;
+            const NUMBER: Number = Number::Integer;
             fn narrow(wide: i64) -> Option<Self> {
                 Self::try_from(wide).ok()
             }
@@ -81,7 +89,9 @@ integers!(i16, i32, i64);
 
 impl Numeric for f64 {
     type Wide = f64;
-    const FLOAT: bool = true;
+    type Sum = Self;
+    type Avg = f64;
+    const NUMBER: Number = Number::Float;
     fn narrow(wide: f64) -> Option<Self> {
         Some(wide)
     }
@@ -89,12 +99,27 @@ impl Numeric for f64 {
 
 impl Numeric for f32 {
     type Wide = f64;
-    const FLOAT: bool = true;
+    type Sum = Self;
+    type Avg = f64;
+    const NUMBER: Number = Number::Float;
     fn narrow(wide: f64) -> Option<Self> {
         // A sum of `f32` values is computed in double precision; rounding it
         // to `f32` is the expected result, but an overflow is not.
         let narrow = wide as f32;
         (narrow.is_finite() || !wide.is_finite()).then_some(narrow)
+    }
+}
+
+/// Decimals sum and average exactly, as the database's `NUMERIC` or
+/// `DECIMAL` does.
+#[cfg(feature = "rust_decimal")]
+impl Numeric for sqlx::types::Decimal {
+    type Wide = Self;
+    type Sum = Self;
+    type Avg = Self;
+    const NUMBER: Number = Number::Decimal;
+    fn narrow(wide: Self) -> Option<Self> {
+        Some(wide)
     }
 }
 
@@ -145,6 +170,72 @@ sql_types!("mysql", sqlx::MySql,
     bool => "BOOLEAN", i16 => "SMALLINT", i32 => "INT", i64 => "BIGINT",
     f32 => "FLOAT", f64 => "DOUBLE", String => "VARCHAR(255)", Vec<u8> => "BLOB",
 );
+
+// Date and time types hold microseconds at most on PostgreSQL and, with
+// `(6)`, on MySQL; SQLite holds the text sqlx writes, which sorts as the
+// values do for one type (and, for `DateTime<Utc>`, one offset).
+macro_rules! feature_sql_types {
+    ($feature:literal: $($t:ty => $pg:literal, $sqlite:literal, $mysql:literal;)*) => {
+        $(
+            #[cfg(all(feature = $feature, feature = "postgres"))]
+            impl SqlType<sqlx::Postgres> for $t {
+                const SQL: &'static str = $pg;
+            }
+            #[cfg(all(feature = $feature, feature = "sqlite"))]
+            impl SqlType<sqlx::Sqlite> for $t {
+                const SQL: &'static str = $sqlite;
+            }
+            #[cfg(all(feature = $feature, feature = "mysql"))]
+            impl SqlType<sqlx::MySql> for $t {
+                const SQL: &'static str = $mysql;
+            }
+        )*
+    };
+}
+
+feature_sql_types!("chrono":
+    sqlx::types::chrono::NaiveDate => "DATE", "TEXT", "DATE";
+    sqlx::types::chrono::NaiveTime => "TIME", "TEXT", "TIME(6)";
+    sqlx::types::chrono::NaiveDateTime => "TIMESTAMP", "TEXT", "DATETIME(6)";
+    sqlx::types::chrono::DateTime<sqlx::types::chrono::Utc> => "TIMESTAMPTZ", "TEXT", "DATETIME(6)";
+);
+feature_sql_types!("time":
+    sqlx::types::time::Date => "DATE", "TEXT", "DATE";
+    sqlx::types::time::Time => "TIME", "TEXT", "TIME(6)";
+    sqlx::types::time::PrimitiveDateTime => "TIMESTAMP", "TEXT", "DATETIME(6)";
+    sqlx::types::time::OffsetDateTime => "TIMESTAMPTZ", "TEXT", "DATETIME(6)";
+);
+feature_sql_types!("uuid":
+    sqlx::types::Uuid => "UUID", "BLOB", "BINARY(16)";
+);
+feature_sql_types!("json":
+    sqlx::types::JsonValue => "JSONB", "TEXT", "JSON";
+);
+
+#[cfg(all(feature = "json", feature = "postgres"))]
+impl<T> SqlType<sqlx::Postgres> for sqlx::types::Json<T> {
+    const SQL: &'static str = "JSONB";
+}
+#[cfg(all(feature = "json", feature = "sqlite"))]
+impl<T> SqlType<sqlx::Sqlite> for sqlx::types::Json<T> {
+    const SQL: &'static str = "TEXT";
+}
+#[cfg(all(feature = "json", feature = "mysql"))]
+impl<T> SqlType<sqlx::MySql> for sqlx::types::Json<T> {
+    const SQL: &'static str = "JSON";
+}
+
+// sqlx reads no decimal from SQLite. MySQL's `DECIMAL` has a fixed scale:
+// 10 decimals here, and a column that needs another names it with
+// `#[model(sql_type = "...")]`.
+#[cfg(all(feature = "rust_decimal", feature = "postgres"))]
+impl SqlType<sqlx::Postgres> for sqlx::types::Decimal {
+    const SQL: &'static str = "NUMERIC";
+}
+#[cfg(all(feature = "rust_decimal", feature = "mysql"))]
+impl SqlType<sqlx::MySql> for sqlx::types::Decimal {
+    const SQL: &'static str = "DECIMAL(38, 10)";
+}
 
 /// The column types of a model in database `DB`; `#[derive(Model)]`
 /// implements it wherever every field type has an [`SqlType`].

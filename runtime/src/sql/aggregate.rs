@@ -51,7 +51,7 @@ impl<'p> Renderer<'p> {
     fn aggregate(&self, out: &mut String, func: AggFn, distinct: bool, operand: &str) {
         let mut arg = String::from(if distinct { "DISTINCT " } else { "" });
         match func {
-            AggFn::Avg => self.syntax.avg_operand(&mut arg, operand),
+            AggFn::Avg { number } => self.syntax.avg_operand(&mut arg, operand, number),
             _ => arg.push_str(operand),
         }
         self.decoded(out, func, &format!("{}({arg})", function(func)), false);
@@ -71,8 +71,8 @@ impl<'p> Renderer<'p> {
             AggFn::Exists => {
                 let _ = write!(out, "({count} > 0)");
             }
-            AggFn::Sum { float } => self.syntax.sum_value(out, value, float),
-            AggFn::Avg => self.syntax.avg_value(out, value),
+            AggFn::Sum { number } => self.syntax.sum_value(out, value, number),
+            AggFn::Avg { number } => self.syntax.avg_value(out, value, number),
             AggFn::Min | AggFn::Max => out.push_str(value),
         }
     }
@@ -153,9 +153,9 @@ impl<'p> Renderer<'p> {
                 }
                 _ => {}
             }
-            if let AggFn::Avg = agg.func {
+            if let AggFn::Avg { number } = agg.func {
                 let mut cast = String::new();
-                self.syntax.avg_operand(&mut cast, &operand);
+                self.syntax.avg_operand(&mut cast, &operand, number);
                 operand = cast;
             }
             let distinct = if agg.distinct { "DISTINCT " } else { "" };
@@ -230,7 +230,7 @@ fn function(func: AggFn) -> &'static str {
     match func {
         AggFn::Count | AggFn::Exists => "COUNT",
         AggFn::Sum { .. } => "SUM",
-        AggFn::Avg => "AVG",
+        AggFn::Avg { .. } => "AVG",
         AggFn::Min => "MIN",
         AggFn::Max => "MAX",
     }

@@ -23,7 +23,7 @@ pub use strategy::Strategy;
 use std::fmt::Write;
 
 use crate::model::{ModelMeta, RelationMeta};
-use crate::plan::{Agg, Plan};
+use crate::plan::{Agg, Number, Plan};
 
 /// The SQL dialects fanless renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,14 +65,35 @@ trait Syntax {
     fn numbered(&self) -> bool {
         false
     }
-    /// Writes a sum (`NULL` when empty) as 0 when empty, cast to the
-    /// 64-bit integer or double type the row decodes.
-    fn sum_value(&self, out: &mut String, sum: &str, float: bool);
-    /// Writes an average as a double, `NULL` when empty.
-    fn avg_value(&self, out: &mut String, avg: &str);
+    /// The type a sum of `number`s is cast to, so that the row decodes a
+    /// 64-bit integer or a double; `None` for a decimal, left as the
+    /// database sums it.
+    fn number_type(&self, number: Number) -> Option<&'static str>;
+    /// Writes a sum (`NULL` when empty) as 0 when empty, in the type the
+    /// row decodes.
+    fn sum_value(&self, out: &mut String, sum: &str, number: Number) {
+        match self.number_type(number) {
+            Some(ty) => {
+                let _ = write!(out, "CAST(COALESCE({sum}, 0) AS {ty})");
+            }
+            None => {
+                let _ = write!(out, "COALESCE({sum}, 0)");
+            }
+        }
+    }
+    /// Writes an average, `NULL` when empty, as a double (a decimal of
+    /// decimals).
+    fn avg_value(&self, out: &mut String, avg: &str, number: Number) {
+        match (number, self.number_type(Number::Float)) {
+            (Number::Decimal, _) | (_, None) => out.push_str(avg),
+            (_, Some(ty)) => {
+                let _ = write!(out, "CAST({avg} AS {ty})");
+            }
+        }
+    }
     /// Writes the operand of `AVG`, so that every shape averages the same
     /// type.
-    fn avg_operand(&self, out: &mut String, operand: &str) {
+    fn avg_operand(&self, out: &mut String, operand: &str, _: Number) {
         out.push_str(operand);
     }
     /// Writes `a = b` (or `a != b` when `negated`) where either may be

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::Syntax;
+use crate::plan::Number;
 
 pub(super) struct MySql;
 
@@ -17,13 +18,12 @@ impl Syntax for MySql {
         out.push('?');
     }
 
-    fn sum_value(&self, out: &mut String, sum: &str, float: bool) {
-        let ty = if float { "DOUBLE" } else { "SIGNED" };
-        let _ = write!(out, "CAST(COALESCE({sum}, 0) AS {ty})");
-    }
-
-    fn avg_value(&self, out: &mut String, avg: &str) {
-        let _ = write!(out, "CAST({avg} AS DOUBLE)");
+    fn number_type(&self, number: Number) -> Option<&'static str> {
+        match number {
+            Number::Integer => Some("SIGNED"),
+            Number::Float => Some("DOUBLE"),
+            Number::Decimal => None,
+        }
     }
 
     fn nullable_order(&self, out: &mut String, key: &str, desc: bool) {
@@ -31,10 +31,15 @@ impl Syntax for MySql {
         let _ = write!(out, "{key} IS NULL {order}, {key} {order}");
     }
 
-    fn avg_operand(&self, out: &mut String, operand: &str) {
+    fn avg_operand(&self, out: &mut String, operand: &str, number: Number) {
         // `AVG` of an integer is a `DECIMAL` of 4 more decimals, rounded
         // before the cast outside: average doubles instead.
-        let _ = write!(out, "CAST({operand} AS DOUBLE)");
+        match number {
+            Number::Decimal => out.push_str(operand),
+            Number::Integer | Number::Float => {
+                let _ = write!(out, "CAST({operand} AS DOUBLE)");
+            }
+        }
     }
 
     fn null_safe_eq(&self, out: &mut String, a: &str, b: &str, negated: bool) {

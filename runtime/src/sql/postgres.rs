@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::Syntax;
+use crate::plan::Number;
 
 pub(super) struct Postgres;
 
@@ -20,13 +21,12 @@ impl Syntax for Postgres {
         true
     }
 
-    fn sum_value(&self, out: &mut String, sum: &str, float: bool) {
-        let ty = if float { "DOUBLE PRECISION" } else { "BIGINT" };
-        let _ = write!(out, "CAST(COALESCE({sum}, 0) AS {ty})");
-    }
-
-    fn avg_value(&self, out: &mut String, avg: &str) {
-        let _ = write!(out, "CAST({avg} AS DOUBLE PRECISION)");
+    fn number_type(&self, number: Number) -> Option<&'static str> {
+        match number {
+            Number::Integer => Some("BIGINT"),
+            Number::Float => Some("DOUBLE PRECISION"),
+            Number::Decimal => None,
+        }
     }
 
     fn nullable_order(&self, out: &mut String, key: &str, desc: bool) {

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::Syntax;
+use crate::plan::Number;
 
 pub(super) struct Sqlite;
 
@@ -17,12 +18,16 @@ impl Syntax for Sqlite {
         out.push('?');
     }
 
-    fn sum_value(&self, out: &mut String, sum: &str, float: bool) {
-        let ty = if float { "REAL" } else { "INTEGER" };
-        let _ = write!(out, "CAST(COALESCE({sum}, 0) AS {ty})");
+    fn number_type(&self, number: Number) -> Option<&'static str> {
+        match number {
+            Number::Integer => Some("INTEGER"),
+            Number::Float => Some("REAL"),
+            // sqlx reads no decimal from SQLite.
+            Number::Decimal => None,
+        }
     }
 
-    fn avg_value(&self, out: &mut String, avg: &str) {
+    fn avg_value(&self, out: &mut String, avg: &str, _: Number) {
         out.push_str(avg);
     }
 

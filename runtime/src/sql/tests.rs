@@ -3,7 +3,9 @@
 use super::*;
 use crate::model::ModelMeta;
 use crate::model::RelationMeta;
-use crate::plan::{Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Order, Plan};
+use crate::plan::{
+    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan,
+};
 
 static STORE: ModelMeta = ModelMeta {
     name: "Store",
@@ -185,12 +187,21 @@ fn the_design_query() {
         ),
         item(
             "avg_price",
-            agg(AggFn::Avg, vec![products()], Some("price"), None),
+            agg(
+                AggFn::Avg {
+                    number: Number::Float,
+                },
+                vec![products()],
+                Some("price"),
+                None,
+            ),
         ),
         item(
             "total",
             agg(
-                AggFn::Sum { float: true },
+                AggFn::Sum {
+                    number: Number::Float,
+                },
                 vec![products()],
                 Some("price"),
                 None,
@@ -199,7 +210,9 @@ fn the_design_query() {
         item(
             "payroll",
             agg(
-                AggFn::Sum { float: false },
+                AggFn::Sum {
+                    number: Number::Integer,
+                },
                 vec![departments(), employees()],
                 Some("salary"),
                 None,
@@ -290,7 +303,9 @@ fn aggregates_after_to_one_hops_with_joined_filters() {
     plan.select = Some(vec![item(
         "store_value",
         agg(
-            AggFn::Sum { float: true },
+            AggFn::Sum {
+                number: Number::Float,
+            },
             vec![department(), store(), products()],
             Some("price"),
             Some(Cond::Null {
@@ -343,9 +358,26 @@ fn one_joined_chain_grouped_with_having() {
         item("employees", joined(AggFn::Count, false, 1, "id")),
         item(
             "payroll",
-            joined(AggFn::Sum { float: false }, false, 1, "salary"),
+            joined(
+                AggFn::Sum {
+                    number: Number::Integer,
+                },
+                false,
+                1,
+                "salary",
+            ),
         ),
-        item("average", joined(AggFn::Avg, false, 1, "salary")),
+        item(
+            "average",
+            joined(
+                AggFn::Avg {
+                    number: Number::Float,
+                },
+                false,
+                1,
+                "salary",
+            ),
+        ),
     ]);
     plan.filter = Some(cmp(aliased(1, "salary"), CmpOp::Gt, Expr::Param(0)));
     plan.group = vec![aliased(0, "id"), aliased(0, "name"), aliased(2, "name")];
@@ -494,7 +526,9 @@ fn several_aggregates_over_one_path_share_a_derived_table() {
         item(
             "total",
             agg(
-                AggFn::Sum { float: true },
+                AggFn::Sum {
+                    number: Number::Float,
+                },
                 vec![products()],
                 Some("price"),
                 None,
@@ -506,7 +540,14 @@ fn several_aggregates_over_one_path_share_a_derived_table() {
         ),
         item(
             "average",
-            agg(AggFn::Avg, vec![products()], Some("price"), None),
+            agg(
+                AggFn::Avg {
+                    number: Number::Float,
+                },
+                vec![products()],
+                Some("price"),
+                None,
+            ),
         ),
     ]);
     insta::assert_snapshot!(all(&plan));

@@ -4,6 +4,7 @@
 use std::marker::PhantomData;
 
 use crate::model::{Card, Column, Model, NotNull, Nullable, Nullity, Numeric, Relation};
+use crate::plan::Number;
 
 /// The type of a value in a query, `T` or `Option<T>` as its nullity `N`
 /// says, known to rustc and never constructed at run time beyond this
@@ -75,7 +76,7 @@ pub fn exists() -> Witness<bool> {
 #[diagnostic::on_unimplemented(
     message = "`sum` and `avg` need a numeric column, and this one is `{Self}`",
     label = "not a numeric column",
-    note = "numeric column types are `i16`, `i32`, `i64`, `f32` and `f64`, or `Option` of one"
+    note = "numeric column types are `i16`, `i32`, `i64`, `f32`, `f64` and `rust_decimal::Decimal`, or `Option` of one"
 )]
 pub trait NumericColumn {
     /// The column's type without `Option`: the type of its sum.
@@ -86,23 +87,27 @@ impl<M, T: Numeric, N> NumericColumn for Column<M, T, N> {
     type Sum = T;
 }
 
-/// `sum(path.column)` has the column's type without `Option`.
-pub fn sum<C: NumericColumn>(_: C) -> Witness<C::Sum> {
+/// `sum(path.column)` has the column's type without `Option`. (Read
+/// through `Numeric`, so that a column that is not numeric leaves the
+/// witness without a type and the error is reported once.)
+pub fn sum<C: NumericColumn>(_: C) -> Witness<<C::Sum as Numeric>::Sum> {
     Witness::new()
 }
 
-/// Whether `sum(path.column)` is cast to a floating point type.
-pub fn sum_is_float<C: NumericColumn>(_: C) -> bool {
-    <C::Sum as Numeric>::FLOAT
+/// What kind of number a `sum` or an `avg` is, off its witness: the
+/// plan's SQL casts follow it.
+pub fn number_of<T: Numeric, N>(_: &Witness<T, N>) -> Number {
+    T::NUMBER
 }
 
-/// `avg(path.column)` is an `Option<f64>`.
-pub fn avg<C: NumericColumn>(_: C) -> Witness<f64, Nullable> {
+/// `avg(path.column)` is an `Option<f64>`, or an `Option<Decimal>` of
+/// decimals.
+pub fn avg<C: NumericColumn>(_: C) -> Witness<<C::Sum as Numeric>::Avg, Nullable> {
     Witness::new()
 }
 
 /// `min(path.column)` and `max(path.column)` are `Option` of the column's type.
-pub fn min_max<M, T: Ordered, N>(_: &Column<M, T, N>) -> Witness<T, Nullable> {
+pub fn min_max<M, T, N>(_: &Column<M, T, N>) -> Witness<T, Nullable> {
     Witness::new()
 }
 
@@ -243,13 +248,86 @@ impl Truth for bool {}
 /// Checks that a value used as a condition is a boolean.
 pub fn truth<T: Truth, N>(_: &Witness<T, N>) {}
 
-/// A column type with an order every database knows: what `min` and `max`
-/// accept.
-#[diagnostic::on_unimplemented(
-    message = "`min` and `max` need a number or text, and this column is `{Self}`",
-    label = "no order for `min` and `max`",
-    note = "test booleans with `exists(path where column)`, count them with `count(path where column)`"
-)]
-pub trait Ordered {}
+// Every column type works in every position but for two kinds, which
+// fanless lists and refuses by autoref specialization: the generated code
+// calls `(&witness).extremum()`, which finds the refusing trait's method on
+// `Witness<T, N>` when `T` is listed, and otherwise the accepting trait's
+// on `&Witness<T, N>`, one autoref further. Any other type, a user's or a
+// third party's, is accepted without implementing a trait.
 
-literal_types!(Ordered: i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, String);
+/// A column type without an order that `min` and `max` read alike on
+/// every database.
+#[diagnostic::on_unimplemented(
+    message = "`min` and `max` need a column type with an order, and this column is `{Self}`",
+    label = "no order for `min` and `max`",
+    note = "test booleans with `exists(path where column)`, count them with `count(path where column)`; PostgreSQL has no `min` or `max` of a boolean, bytes, a UUID or JSON"
+)]
+pub trait Extremum {}
+
+/// A column type whose values compare alike on every database: not JSON,
+/// which MySQL compares as a document, MariaDB as text.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` values cannot be compared or sorted alike on every database",
+    label = "not comparable",
+    note = "JSON is selected, or tested with `is null`; compare another column"
+)]
+pub trait Comparable {}
+
+/// The column types listed as without an order for `min` and `max`.
+pub trait Unordered {}
+
+/// The column types listed as without a comparison.
+pub trait Incomparable {}
+
+impl Unordered for bool {}
+impl Unordered for Vec<u8> {}
+#[cfg(feature = "uuid")]
+impl Unordered for sqlx::types::Uuid {}
+#[cfg(feature = "json")]
+impl<T> Unordered for sqlx::types::Json<T> {}
+#[cfg(feature = "json")]
+impl Unordered for sqlx::types::JsonValue {}
+#[cfg(feature = "json")]
+impl<T> Incomparable for sqlx::types::Json<T> {}
+#[cfg(feature = "json")]
+impl Incomparable for sqlx::types::JsonValue {}
+
+/// Refuses `min` and `max` of an [`Unordered`] type.
+pub trait RefuseExtremum<T> {
+    /// Fails to compile: `T` has no [`Extremum`].
+    fn extremum(&self)
+    where
+        T: Extremum,
+    {
+    }
+}
+
+impl<T: Unordered, N> RefuseExtremum<T> for Witness<T, N> {}
+
+/// Accepts `min` and `max` of any other type.
+pub trait AcceptExtremum {
+    /// Compiles.
+    fn extremum(&self) {}
+}
+
+impl<T, N> AcceptExtremum for &Witness<T, N> {}
+
+/// Refuses comparing or sorting an [`Incomparable`] type.
+pub trait RefuseComparison<T> {
+    /// Fails to compile: `T` is not [`Comparable`].
+    fn comparable(&self)
+    where
+        T: Comparable,
+    {
+    }
+}
+
+impl<T: Incomparable, N> RefuseComparison<T> for Witness<T, N> {}
+
+/// Accepts comparing or sorting any other type.
+pub trait AcceptComparison {
+    /// Compiles.
+    fn comparable(&self) {}
+}
+
+impl<T, N> AcceptComparison for &Witness<T, N> {}

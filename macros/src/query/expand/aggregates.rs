@@ -1,10 +1,11 @@
 //! Aggregates: over a relation path, each its own subquery in the plan,
 //! and over the rows of an explicit join; `limit` and `offset` values.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::Ident;
 
-use super::values::param_span;
+use super::values::{param_span, Probe};
 use super::{Gen, Scope};
 use crate::private::located;
 use crate::query::ir::{Agg, AggFn, Expr};
@@ -31,10 +32,6 @@ impl Gen {
         };
         let end = self.local("e");
         let span = last.span();
-        // Every token of the witness call at the segment, in one syntax
-        // context, so that a type error is reported on the segment.
-        let at = end.span().located_at(span);
-        let (fl_at, end_at) = (fl.at(at), located(&end, span));
         // `count(x)` counts the rows of a relation path, or the values of a
         // column at its end; `exists` takes a relation path; the others a
         // column.
@@ -48,17 +45,7 @@ impl Gen {
             }
         };
         self.bind(&end, end_value);
-        let (func, witness) = match agg.func {
-            AggFn::Count => (quote!(Count), quote!(#fl::count())),
-            AggFn::Exists => (quote!(Exists), quote!(#fl::exists())),
-            AggFn::Sum => (
-                quote!(Sum { float: #fl::sum_is_float(#end) }),
-                quote_spanned!(at=> #fl_at::sum(#end_at)),
-            ),
-            AggFn::Avg => (quote!(Avg), quote_spanned!(at=> #fl_at::avg(#end_at))),
-            AggFn::Min => (quote!(Min), quote_spanned!(at=> #fl_at::min_max(&#end_at))),
-            AggFn::Max => (quote!(Max), quote_spanned!(at=> #fl_at::min_max(&#end_at))),
-        };
+        let (func, witness) = self.typed_agg(agg.func, &end, span);
         let filter = match &agg.filter {
             Some(cond) => {
                 let cond = self.cond(cond, Scope::Filter(&end));
@@ -71,6 +58,40 @@ impl Gen {
             #fl::agg(#fl::AggFn::#func, #distinct, #fl::hops(&[#(#rels.hops()),*]), #end, #filter)
         };
         (plan, witness)
+    }
+
+    /// The plan's `AggFn` of `func` over `end` (the path's last segment,
+    /// written at `span`), and the witness of its value bound to a local:
+    /// `sum` and `avg` read the kind of number off it, and `min` and `max`
+    /// refuse the types without an order.
+    fn typed_agg(&mut self, func: AggFn, end: &Ident, span: Span) -> (TokenStream, TokenStream) {
+        let fl = self.fl;
+        // Every token of the witness call at the segment, in one syntax
+        // context, so that a type error is reported on the segment.
+        let at = end.span().located_at(span);
+        let (fl_at, end_at) = (fl.at(at), located(end, span));
+        let witness = match func {
+            AggFn::Count => quote!(#fl::count()),
+            AggFn::Exists => quote!(#fl::exists()),
+            AggFn::Sum => quote_spanned!(at=> #fl_at::sum(#end_at)),
+            AggFn::Avg => quote_spanned!(at=> #fl_at::avg(#end_at)),
+            AggFn::Min | AggFn::Max => quote_spanned!(at=> #fl_at::min_max(&#end_at)),
+        };
+        let local = self.local("w");
+        self.bind(&local, witness);
+        let witness = quote!(#local);
+        let plan_func = match func {
+            AggFn::Count => quote!(Count),
+            AggFn::Exists => quote!(Exists),
+            AggFn::Sum => quote!(Sum { number: #fl::number_of(&#local) }),
+            AggFn::Avg => quote!(Avg { number: #fl::number_of(&#local) }),
+            AggFn::Min => quote!(Min),
+            AggFn::Max => quote!(Max),
+        };
+        if matches!(func, AggFn::Min | AggFn::Max) {
+            self.probe(span, Probe::Extremum, &witness);
+        }
+        (plan_func, witness)
     }
 
     /// An aggregate over the joined rows of `alias`: `count(e)` or
@@ -99,25 +120,7 @@ impl Gen {
             &column,
             quote_spanned!(span=> #fla::column(&(#columns).#last)),
         );
-        let at = column.span().located_at(span);
-        let (fl_at, column_at) = (fl.at(at), located(&column, span));
-        let (func, witness) = match agg.func {
-            AggFn::Count => (quote!(Count), quote!(#fl::count())),
-            AggFn::Exists => (quote!(Exists), quote!(#fl::exists())),
-            AggFn::Sum => (
-                quote!(Sum { float: #fl::sum_is_float(#column) }),
-                quote_spanned!(at=> #fl_at::sum(#column_at)),
-            ),
-            AggFn::Avg => (quote!(Avg), quote_spanned!(at=> #fl_at::avg(#column_at))),
-            AggFn::Min => (
-                quote!(Min),
-                quote_spanned!(at=> #fl_at::min_max(&#column_at)),
-            ),
-            AggFn::Max => (
-                quote!(Max),
-                quote_spanned!(at=> #fl_at::min_max(&#column_at)),
-            ),
-        };
+        let (func, witness) = self.typed_agg(agg.func, &column, span);
         let plan = quote! {
             #fl::Expr::Joined(::std::boxed::Box::new(#fl::JoinedAgg {
                 func: #fl::AggFn::#func, distinct: #distinct, alias: #alias,

@@ -25,6 +25,7 @@ use super::ir::{AggFn, Expr, Query};
 use crate::private::Private;
 use paths::Walked;
 use stmts::{args_tree, chunked, vec_of, Stmt};
+use values::Probe;
 
 pub fn expand(query: &Query) -> TokenStream {
     let mut gen = Gen {
@@ -111,7 +112,13 @@ impl Gen {
         let group: Vec<TokenStream> = query
             .group
             .iter()
-            .map(|expr| self.value(expr, Scope::ROOT).plan)
+            .map(|expr| {
+                let value = self.value(expr, Scope::ROOT);
+                if let Some(typed) = &value.witness {
+                    self.probe(value.span, Probe::Comparable, typed);
+                }
+                value.plan
+            })
             .collect();
         let having = query
             .having
@@ -284,6 +291,7 @@ impl Gen {
                 Expr::Param(_) | Expr::Lit(_) => return quote!(),
             },
         };
+        self.probe(expr.span(), Probe::Comparable, &witness);
         quote!(#fl::Order { expr: #plan, desc: #desc, nullable: #witness.nullable() })
     }
 

@@ -37,9 +37,16 @@ pub fn chunked(stmts: &[Stmt]) -> TokenStream {
             })
             .collect();
         let body = run.iter().map(plain);
-        out.extend(quote! {
-            #[allow(unused_parens, clippy::redundant_closure_call)]
-            let (#(#names),*) = (|| { #(#body)* (#(#names),*) })();
+        out.extend(if names.is_empty() {
+            quote! {
+                #[allow(clippy::redundant_closure_call)]
+                (|| { #(#body)* })();
+            }
+        } else {
+            quote! {
+                #[allow(unused_parens, clippy::redundant_closure_call)]
+                let (#(#names),*) = (|| { #(#body)* (#(#names),*) })();
+            }
         });
     }
     out

@@ -24,6 +24,15 @@ pub(super) struct Value {
     pub(super) span: Span,
 }
 
+/// The column types a [`Gen::probe`] refuses.
+#[derive(Clone, Copy)]
+pub(super) enum Probe {
+    /// Compared or sorted: not JSON.
+    Comparable,
+    /// Read by `min` or `max`: not booleans, bytes, UUIDs or JSON.
+    Extremum,
+}
+
 /// The literals that are written into the SQL.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum LitKind {
@@ -92,6 +101,11 @@ impl Gen {
 
     /// The type checks of [`Self::meet`], without fitting parameters.
     pub(super) fn check_types(&mut self, a: &Value, b: &Value) {
+        for value in [a, b] {
+            if let Some(typed) = &value.witness {
+                self.probe(value.span, Probe::Comparable, typed);
+            }
+        }
         match (&a.witness, &b.witness, a.literal, b.literal) {
             (Some(first), Some(typed), ..) => {
                 let first = first.clone();
@@ -133,6 +147,33 @@ impl Gen {
         self.lets.push(Stmt::Check(quote! {{
             #(let #locals = #values;)*
             #call
+        }}));
+    }
+
+    /// `(&typed).method()`, reported at `span`: the autoref probe that
+    /// refuses the few column types fanless lists for `probe`, and accepts
+    /// any other without a trait implemented for it.
+    pub(super) fn probe(&mut self, span: Span, probe: Probe, typed: &TokenStream) {
+        let local = self.local("w");
+        let at = local.span().located_at(span);
+        let fla = self.fl.at(at);
+        let (method, refuse, accept) = match probe {
+            Probe::Comparable => (
+                quote_spanned!(at=> comparable),
+                quote_spanned!(at=> RefuseComparison),
+                quote_spanned!(at=> AcceptComparison),
+            ),
+            Probe::Extremum => (
+                quote_spanned!(at=> extremum),
+                quote_spanned!(at=> RefuseExtremum),
+                quote_spanned!(at=> AcceptExtremum),
+            ),
+        };
+        let receiver = located(&local, span);
+        self.lets.push(Stmt::Check(quote_spanned! {at=> {
+            use #fla::{#refuse as _, #accept as _};
+            let #local = #typed;
+            (&#receiver).#method();
         }}));
     }
 
