@@ -44,7 +44,7 @@ fn tokens(text: &str) -> TokenStream {
         .unwrap_or_else(|e| panic!("{text} does not lex: {e}"))
 }
 
-const QUERIES: [&str; 8] = [
+const QUERIES: [&str; 9] = [
     "from Store select id, name, count(departments.employees) as staff, \
      avg(products.price where not discontinued) as price \
      where name != {excluded} and (id in (1, {two}) or name like \"a%\") \
@@ -60,6 +60,8 @@ const QUERIES: [&str; 8] = [
      sum(distinct departments.employees.salary) as total",
     "from Order",
     "from Store where count(products where price < {p.max(1.0)}) = 0 limit {n}",
+    "from Product select count(*) as n, avg(price) as mean, max(name) as last \
+     where exists(store.departments) order by n",
 ];
 
 const QUERY_AS: [&str; 2] = [
@@ -351,7 +353,12 @@ fn grammar(rng: &mut Rng) -> String {
             _ => {
                 let agg = rng.pick(&["count", "sum", "avg", "min", "max", "exists"]);
                 let distinct = if rng.below(3) == 0 { "distinct " } else { "" };
-                format!("{agg}({distinct}{})", path(rng))
+                let argument = if rng.below(6) == 0 {
+                    "*".to_owned()
+                } else {
+                    path(rng)
+                };
+                format!("{agg}({distinct}{argument})")
             }
         }
     };

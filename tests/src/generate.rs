@@ -267,6 +267,9 @@ impl<'m> Generator<'m> {
         if self.rng.chance(25) {
             return self.joined_case();
         }
+        if self.rng.chance(8) {
+            return self.whole_table_case();
+        }
         let models: &'m [ModelInfo] = self.models;
         let root = self.rng.pick(models);
         let mut kinds = Vec::new();
@@ -336,6 +339,34 @@ impl<'m> Generator<'m> {
             params: std::mem::take(&mut self.params),
             kinds,
             ordered,
+        }
+    }
+
+    /// A query of the path form whose aggregates read every root row its
+    /// `where` keeps, into one row: `count(*)` (the root alias's count)
+    /// and `sum`, `avg`, `min`, `max` of root columns, as the macro plans
+    /// them, beside a `where` that may read paths.
+    fn whole_table_case(&mut self) -> Case {
+        let models: &'m [ModelInfo] = self.models;
+        let root = self.rng.pick(models);
+        let names = ["c0", "c1", "c2"];
+        let mut items = Vec::new();
+        let mut kinds = Vec::new();
+        for name in names.iter().take(self.rng.range(1, 3) as usize) {
+            let (expr, kind) = self.joined_agg(0, root, false);
+            items.push(Item { expr, name });
+            kinds.push(kind);
+        }
+        let filter = self.rng.chance(70).then(|| self.cond(root, 2));
+        Case {
+            plan: Plan {
+                select: Some(items),
+                filter,
+                ..Plan::new(root.meta)
+            },
+            params: std::mem::take(&mut self.params),
+            kinds,
+            ordered: false,
         }
     }
 

@@ -495,3 +495,60 @@ async fn a_nullable_value_with_parameters_meets_a_list() {
     }
     drop_databases(dbs).await;
 }
+
+// `count(*)` and aggregates of the root's own columns read every row the
+// `where` keeps into one row — also when it keeps none: a count of 0 and
+// `NULL` for the rest, as SQL says.
+#[tokio::test]
+async fn whole_table_aggregates_make_one_row() {
+    let (dbs, data) = library::setup("whole_table", SEED).await;
+    let float = |value: &Value| match value {
+        Value::Float(x) => Some(*x),
+        _ => None,
+    };
+    let rows = &data.tables["lib_book"];
+    for min_price in [10.0, f64::MAX] {
+        let kept: Vec<&Vec<Value>> = rows
+            .iter()
+            .filter(|row| float(&row[4]).unwrap() > min_price)
+            .collect();
+        let pages: Vec<i64> = kept.iter().filter_map(|row| int(&row[5])).collect();
+        let ratings: Vec<f64> = kept.iter().filter_map(|row| float(&row[6])).collect();
+        let prices: Vec<f64> = kept.iter().filter_map(|row| float(&row[4])).collect();
+        let want_avg =
+            (!pages.is_empty()).then(|| pages.iter().sum::<i64>() as f64 / pages.len() as f64);
+        let want = (
+            kept.len() as i64,
+            pages.iter().sum::<i64>(),
+            ratings.iter().copied().reduce(f64::max),
+            prices.iter().copied().reduce(f64::min),
+        );
+        assert!(min_price == f64::MAX || (want.0 > 1 && want.0 < rows.len() as i64));
+        for db in &dbs {
+            let q = query!(
+                from Book
+                select count(*) as n, sum(pages) as pages, avg(pages) as mean,
+                       max(rating) as best, min(price) as cheapest
+                where price > {min_price}
+            );
+            let plan = q.plan();
+            let got = fetch_all!(db, q).unwrap();
+            assert_eq!(got.len(), 1, "{}", name(db));
+            let row = &got[0];
+            assert_eq!(
+                (row.n, row.pages, row.best, row.cheapest),
+                want,
+                "{}",
+                name(db)
+            );
+            match (row.mean, want_avg) {
+                (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9, "{a} against {b}"),
+                (a, b) => assert_eq!(a, b, "{}", name(db)),
+            }
+            let reference = evaluate(&plan, &data, &[Value::Float(min_price)]);
+            assert_eq!(reference.len(), 1);
+            assert_eq!(reference[0][0], Value::Int(want.0));
+        }
+    }
+    drop_databases(dbs).await;
+}

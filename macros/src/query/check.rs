@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use syn::Ident;
 
-use super::ir::{AggFn, Cond, Expr, Lit, Path, Query};
+use super::ir::{AggFn, Cond, Expr, Lit, Path, Query, Text};
 use super::visit::{visit_cond_top, visit_expr, visit_exprs};
 use crate::diag::Ctxt;
 
@@ -19,7 +19,71 @@ pub fn check(query: &Query, cx: &mut Ctxt) {
         check_join_form(query, cx);
     } else {
         check_path_form(query, cx);
+        check_whole_table(query, cx);
         visit_exprs(query, &mut |expr| check_agg(expr, cx));
+    }
+}
+
+// `count(*)` and `sum`, `avg`, `min` or `max` of a root column read every
+// row the query keeps and make one row of them. They stand at the top of
+// `select` and `order by`, beside other such aggregates only: a value of
+// each row beside them would need `group by`, the join form's.
+fn check_whole_table(query: &Query, cx: &mut Ctxt) {
+    let text = Text { strip: &[] };
+    let top: Vec<&Expr> = query
+        .select
+        .iter()
+        .flatten()
+        .map(|item| &item.expr)
+        .chain(query.order.iter().map(|order| &order.expr))
+        .collect();
+    visit_exprs(query, &mut |expr| match expr {
+        Expr::Agg(agg) if agg.is_whole_table() && !top.iter().any(|t| std::ptr::eq(*t, expr)) => {
+            cx.error(
+                agg.name.span(),
+                format!(
+                    "`{}` aggregates every row the query keeps into its one row: it stands in \
+                     `select` and `order by`, not in a condition",
+                    text.expr(expr)
+                ),
+            );
+        }
+        _ => {}
+    });
+    let whole = |expr: &Expr| matches!(expr, Expr::Agg(agg) if agg.is_whole_table());
+    let Some(total) = top.iter().copied().find(|expr| whole(expr)) else {
+        return;
+    };
+    let (model, span, total) = (model_name(query), total.span(), text.expr(total));
+    let Some(select) = &query.select else {
+        cx.error(
+            span,
+            format!(
+                "the rows of this query are each a `{model}`, and `{total}` aggregates all of them \
+                 into one: select the aggregates, such as `select {total} as total`"
+            ),
+        );
+        return;
+    };
+    let outputs: Vec<&Ident> = select.iter().filter_map(|item| item.name()).collect();
+    let named = |expr: &Expr| matches!(expr, Expr::Path(path) if path.segments.len() == 1 && outputs.contains(&&path.segments[0]));
+    let per_row = select.iter().map(|item| &item.expr).chain(
+        query
+            .order
+            .iter()
+            .map(|order| &order.expr)
+            .filter(|expr| !named(expr)),
+    );
+    for expr in per_row.filter(|expr| !whole(expr)) {
+        let value = text.expr(expr);
+        cx.error(
+            expr.span(),
+            format!(
+                "`{value}` is a value of each `{model}`, and `{total}` aggregates every row into one: \
+                 aggregate it too, or group the rows in the join form: \
+                 `from {model} m select m.column, count(m) as n group by m.column`"
+            ),
+        );
     }
 }
 
@@ -146,7 +210,16 @@ fn check_alias_path(path: &Path, aliases: &[&Ident], cx: &mut Ctxt) {
 
 fn check_joined_agg(agg: &super::ir::Agg, clause: Clause, aliases: &[&Ident], cx: &mut Ctxt) {
     let name = &agg.name;
-    let first = &agg.path.segments[0];
+    let root = aliases
+        .first()
+        .map_or(String::from("m"), ToString::to_string);
+    let (Some(first), None) = (agg.path.segments.first(), agg.star) else {
+        cx.error(
+            agg.star.unwrap_or_else(|| name.span()),
+            format!("with aliases, count the rows of one: `count({root})`"),
+        );
+        return;
+    };
     if clause == Clause::Where || clause == Clause::Group {
         cx.error(
             name.span(),
@@ -334,28 +407,11 @@ fn check_count_value(value: &Expr, cx: &mut Ctxt) {
     }
 }
 
-// `sum`, `avg`, `min` and `max` read a column reached through at least one
-// relation (`sum(products.price)`); `count` and `exists` take a relation
-// path. An aggregate over the root's own columns would collapse the root
-// rows, which needs `group by`.
+// `exists` asks for a row: `distinct` changes nothing there.
 fn check_agg(expr: &Expr, cx: &mut Ctxt) {
     let Expr::Agg(agg) = expr else { return };
-    let name = &agg.name;
-    match agg.func {
-        AggFn::Sum | AggFn::Avg | AggFn::Min | AggFn::Max if agg.path.segments.len() < 2 => {
-            cx.error(
-                agg.path.span(),
-                format!(
-                    "`{name}` reads a column through a relation: `{name}(relation.column)`, such as `{name}(products.price)`"
-                ),
-            );
-        }
-        AggFn::Exists if agg.distinct.is_some() => {
-            if let Some(span) = agg.distinct {
-                cx.error(span, "`exists` takes no `distinct`: remove it");
-            }
-        }
-        _ => {}
+    if let (AggFn::Exists, Some(span)) = (agg.func, agg.distinct) {
+        cx.error(span, "`exists` takes no `distinct`: remove it");
     }
 }
 
@@ -406,10 +462,19 @@ mod tests {
     }
 
     #[test]
-    fn rejects_sum_without_a_relation() {
-        let found = errors(quote::quote! { from Product select sum(price) as total });
-        assert_eq!(found.len(), 1);
-        assert!(found[0].starts_with("`sum` reads a column through a relation"));
+    fn whole_table_aggregates_stand_beside_each_other_only() {
+        let found = errors(quote::quote! {
+            from Product select count(*) as n, sum(price) as total, max(name) as last
+            where price > 1.0 order by n
+        });
+        assert!(found.is_empty(), "{found:?}");
+        let found = errors(quote::quote! {
+            from Product select name, count(*) as n, count(reviews) as r order by price
+        });
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].starts_with("`name` is a value of each `Product`"));
+        assert!(found[1].starts_with("`count(reviews)` is a value of each `Product`"));
+        assert!(found[2].starts_with("`price` is a value of each `Product`"));
     }
 
     #[test]

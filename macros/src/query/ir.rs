@@ -108,8 +108,23 @@ pub struct Agg {
     /// The function name as written, for spans.
     pub name: Ident,
     pub distinct: Option<Span>,
+    /// The path aggregated over; empty for `count(*)`.
     pub path: Path,
+    /// The `*` of `count(*)`.
+    pub star: Option<Span>,
     pub filter: Option<Cond>,
+}
+
+impl Agg {
+    /// Whether the aggregate reads every row of the root model rather than
+    /// a path from each: `count(*)`, or `sum`, `avg`, `min` or `max` of a
+    /// root column (in the path form; the join form starts paths with an
+    /// alias).
+    pub fn is_whole_table(&self) -> bool {
+        self.star.is_some()
+            || (matches!(self.func, AggFn::Sum | AggFn::Avg | AggFn::Min | AggFn::Max)
+                && self.path.segments.len() == 1)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -243,7 +258,11 @@ impl Text<'_> {
                     .as_ref()
                     .map(|cond| format!(" where {}", inner.cond(cond)))
                     .unwrap_or_default();
-                format!("{}({distinct}{}{filter})", agg.name, self.path(&agg.path))
+                let argument = match agg.star {
+                    Some(_) => "*".to_owned(),
+                    None => self.path(&agg.path),
+                };
+                format!("{}({distinct}{argument}{filter})", agg.name)
             }
             Expr::Param(param) => format!("{{{}}}", quote::quote!(#param)),
             Expr::Lit(lit) => match lit {

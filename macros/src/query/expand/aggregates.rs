@@ -13,15 +13,20 @@ use crate::query::ir::{Agg, AggFn, Expr};
 impl Gen {
     /// An aggregate: its plan expression and its type witness.
     pub(super) fn agg(&mut self, agg: &Agg, scope: Scope<'_>) -> (TokenStream, TokenStream) {
-        if let (Some(tree), Scope::Alias(_)) = (&self.tree, scope) {
-            let alias = tree.index_of(&agg.path.segments[0]).unwrap_or(0);
-            return self.joined_agg(agg, alias);
-        }
-        let fl = self.fl;
         let segments = &agg.path.segments;
-        let (hops, last) = segments.split_at(segments.len() - 1);
+        if let (Some(tree), Scope::Alias(_)) = (&self.tree, scope) {
+            let alias = segments
+                .first()
+                .and_then(|first| tree.index_of(first))
+                .unwrap_or(0);
+            return self.joined_agg(agg, alias, segments.get(1), Scope::Alias(alias));
+        }
+        let (Some((last, hops)), false) = (segments.split_last(), agg.is_whole_table()) else {
+            // The root's rows, as the join form's alias 0.
+            return self.joined_agg(agg, 0, segments.first(), Scope::ROOT);
+        };
+        let fl = self.fl;
         let rels = self.hops(hops, scope, false);
-        let last = &last[0];
         let base = match rels.last() {
             Some(rel) => quote!(#fl::relations_of(&#rel)),
             None => self.relations(scope),
@@ -94,12 +99,19 @@ impl Gen {
         (plan_func, witness)
     }
 
-    /// An aggregate over the joined rows of `alias`: `count(e)` or
-    /// `func([distinct] e.column)`.
-    fn joined_agg(&mut self, agg: &Agg, alias: usize) -> (TokenStream, TokenStream) {
+    /// An aggregate over the joined rows of `alias` (read in `scope`):
+    /// `count(e)` or `func([distinct] e.column)` of its `column`; in the
+    /// path form, over every root row: `count(*)` or `func(column)`.
+    fn joined_agg(
+        &mut self,
+        agg: &Agg,
+        alias: usize,
+        column: Option<&Ident>,
+        scope: Scope<'_>,
+    ) -> (TokenStream, TokenStream) {
         let fl = self.fl;
         let distinct = agg.distinct.is_some();
-        let Some(last) = agg.path.segments.get(1) else {
+        let Some(last) = column else {
             let (func, witness) = match agg.func {
                 AggFn::Exists => (quote!(Exists), quote!(#fl::exists())),
                 _ => (quote!(Count), quote!(#fl::count())),
@@ -112,7 +124,7 @@ impl Gen {
             };
             return (plan, witness);
         };
-        let columns = self.columns(Scope::Alias(alias));
+        let columns = self.columns(scope);
         let column = self.local("c");
         let span = last.span();
         let fla = fl.at(span);

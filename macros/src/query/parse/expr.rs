@@ -83,6 +83,35 @@ impl Agg {
         let content;
         parenthesized!(content in input);
         let distinct = content.parse::<Option<kw::distinct>>()?.map(|kw| kw.span);
+        if let Some(star) = content.parse::<Option<Token![*]>>()? {
+            let error = if func != AggFn::Count {
+                Some(format!(
+                    "`*` stands for every row, which `count` counts; `{name}` takes a column"
+                ))
+            } else if distinct.is_some() {
+                Some("every row is distinct: write `count(*)`".to_owned())
+            } else if !content.is_empty() {
+                Some(
+                    "`count(*)` counts the rows the query's `where` keeps: filter them there"
+                        .to_owned(),
+                )
+            } else {
+                None
+            };
+            if let Some(error) = error {
+                return Err(syn::Error::new(star.span, error));
+            }
+            return Ok(Self {
+                func,
+                name,
+                distinct,
+                path: Path {
+                    segments: Vec::new(),
+                },
+                star: Some(star.span),
+                filter: None,
+            });
+        }
         let path = content.parse()?;
         let filter = if content.parse::<Option<Token![where]>>()?.is_some() {
             Some(content.parse()?)
@@ -97,6 +126,7 @@ impl Agg {
             name,
             distinct,
             path,
+            star: None,
             filter,
         })
     }

@@ -1,0 +1,4 @@
+// `*` is every row, which only `count` reads.
+fn main() {
+    let _ = fanless::query!(from Product select sum(*) as n);
+}
