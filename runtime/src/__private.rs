@@ -3,7 +3,9 @@
 
 pub use std::marker::PhantomData;
 
-pub use crate::exec::{Arg, Args, FromRow, Query, SqlCache};
+pub use crate::exec::{
+    AnyList, Arg, Args, BindList, FromRow, IntegerList, ListArg, ListProbe, Query, SqlCache,
+};
 pub use crate::model::{
     Bool, Card, Column, False, Many, Model, NotNull, Nullable, Nullity, Numeric, One, Optional,
     Relation, RelationMeta, Table, ToOne, True, Unique,
@@ -11,6 +13,9 @@ pub use crate::model::{
 pub use crate::plan::{
     Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan,
 };
-pub use crate::sql::{create_table, render_with, ColumnDef, DialectKind, Rendered, Strategy};
+pub use crate::sql::{
+    create_table, length_class, render_shaped, render_with, ColumnDef, DialectKind, ListForm,
+    Rendered, Shape, Strategy, JSON_LIST_FROM,
+};
 pub use crate::typed::*;
 pub use sqlx;

@@ -1,7 +1,7 @@
 //! Running a query on sqlx: the per-site SQL cache, parameter binding, row
 //! decoding and the `tracing` span of each execution.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use futures_core::stream::BoxStream;
 use sqlx::error::BoxDynError;
@@ -9,7 +9,7 @@ use sqlx::{Arguments, Database, Encode, Executor, IntoArguments, Type};
 use tracing::Instrument;
 
 use crate::plan::Plan;
-use crate::sql::{self, DialectKind, Rendered};
+use crate::sql::{self, DialectKind, ListForm, Rendered, Shape};
 
 /// A database fanless renders SQL for: `sqlx::Postgres`, `sqlx::Sqlite` or
 /// `sqlx::MySql`, each behind the cargo feature `postgres`, `sqlite` or
@@ -35,24 +35,53 @@ impl Dialect for sqlx::MySql {
     const KIND: DialectKind = DialectKind::MySql;
 }
 
-/// The SQL of one `query!` site, rendered on first use per dialect.
+/// The SQL of one `query!` site, rendered on first use per dialect and,
+/// for a query with list parameters on SQLite or MySQL, per length class
+/// of its lists: at most 64 classes per list, so a bounded number of texts.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct SqlCache([OnceLock<Rendered>; 3]);
+pub struct SqlCache {
+    fixed: [OnceLock<Rendered>; 3],
+    shaped: Mutex<Vec<(DialectKind, Shape, &'static Rendered)>>,
+}
 
 impl SqlCache {
     #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
-        Self([const { OnceLock::new() }; 3])
+        Self {
+            fixed: [const { OnceLock::new() }; 3],
+            shaped: Mutex::new(Vec::new()),
+        }
     }
 
-    fn get(&'static self, kind: DialectKind, plan: impl FnOnce() -> Plan) -> &'static Rendered {
-        let slot = match kind {
-            DialectKind::Postgres => &self.0[0],
-            DialectKind::Sqlite => &self.0[1],
-            DialectKind::MySql => &self.0[2],
+    fn get(
+        &'static self,
+        kind: DialectKind,
+        shape: Shape,
+        plan: impl FnOnce() -> Plan,
+    ) -> &'static Rendered {
+        let render = |plan: Plan, shape: &Shape| {
+            sql::render_shaped(&plan, kind, sql::Strategy::Planner, shape)
         };
-        slot.get_or_init(|| sql::render(&plan(), kind))
+        if shape.is_fixed() {
+            let slot = match kind {
+                DialectKind::Postgres => &self.fixed[0],
+                DialectKind::Sqlite => &self.fixed[1],
+                DialectKind::MySql => &self.fixed[2],
+            };
+            return slot.get_or_init(|| render(plan(), &shape));
+        }
+        // A panic while the lock was held left the list whole: every
+        // entry is pushed complete.
+        let mut shaped = self.shaped.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&(_, _, rendered)) = shaped.iter().find(|(k, s, _)| *k == kind && *s == shape) {
+            return rendered;
+        }
+        // Each shape is rendered once and kept for the program's life; the
+        // shapes of a site are bounded, so this memory is too.
+        let rendered: &'static Rendered = Box::leak(Box::new(render(plan(), &shape)));
+        shaped.push((kind, shape, rendered));
+        rendered
     }
 }
 
@@ -67,13 +96,18 @@ pub trait FromRow<R: sqlx::Row>: Sized {
 
 /// The parameters of a query in written order, as a tree of tuples at most
 /// 16 wide (so that a thousand parameters nest three deep), each leaf an
-/// [`Arg`]; bound in whatever order the SQL text uses them.
+/// [`Arg`] or a [`ListArg`]; bound in whatever order the SQL text uses them.
 #[doc(hidden)]
 pub trait Args<'q, DB: Database>: Send {
     /// How many parameters the tree holds.
     const LEN: usize;
     /// Binds parameter `n`, which must not have been bound yet.
     fn add_nth(&mut self, n: usize, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError>;
+    /// Adds to `shape` what the SQL text depends on, the tree's first
+    /// parameter being argument `first`.
+    fn shape(&self, first: usize, shape: &mut Shape) {
+        let _ = (first, shape);
+    }
 }
 
 /// One parameter, until it is bound.
@@ -96,10 +130,223 @@ where
     }
 }
 
+/// A list parameter (`id in {ids}`), until it is bound: its elements, and
+/// for a long list of integers the JSON array SQLite and MySQL read it as.
+#[doc(hidden)]
+pub struct ListArg<T> {
+    values: Option<Vec<T>>,
+    json: Option<String>,
+}
+
+impl<T> ListArg<T> {
+    /// The list, bound element by element.
+    pub fn new(values: Vec<T>) -> Self {
+        Self {
+            values: Some(values),
+            json: None,
+        }
+    }
+
+    /// The list of integers, bound as one JSON array where it is long.
+    pub fn integers(values: Vec<T>) -> Self
+    where
+        T: JsonInteger,
+    {
+        let json = (values.len() >= sql::JSON_LIST_FROM).then(|| {
+            let mut json = String::from("[");
+            for (i, value) in values.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                value.write(&mut json);
+            }
+            json.push(']');
+            json
+        });
+        Self {
+            values: Some(values),
+            json,
+        }
+    }
+}
+
+/// An integer type, which a long list binds as one JSON array of numbers.
+#[doc(hidden)]
+pub trait JsonInteger {
+    /// Writes the integer as JSON.
+    fn write(&self, json: &mut String);
+}
+
+macro_rules! json_integers {
+    ($($t:ty),*) => {$(
+        impl JsonInteger for $t {
+            fn write(&self, json: &mut String) {
+                use std::fmt::Write;
+                let _ = write!(json, "{self}");
+            }
+        }
+    )*};
+}
+
+json_integers!(i8, i16, i32, i64, u8, u16, u32);
+
+impl<T: JsonInteger> JsonInteger for &T {
+    fn write(&self, json: &mut String) {
+        (*self).write(json);
+    }
+}
+
+/// A list's elements, before the expansion knows whether they are
+/// integers: it calls `(&probe).list_arg()`, which finds
+/// [`IntegerList`] on `ListProbe<T>` for integers and [`AnyList`] on
+/// `&ListProbe<T>`, one autoref further, for any other type.
+#[doc(hidden)]
+pub struct ListProbe<T>(std::cell::Cell<Option<Vec<T>>>);
+
+impl<T> ListProbe<T> {
+    pub fn new(values: Vec<T>) -> Self {
+        Self(std::cell::Cell::new(Some(values)))
+    }
+
+    fn take(&self) -> Vec<T> {
+        self.0.take().unwrap_or_default()
+    }
+}
+
+/// Makes the argument of a list of integers.
+#[doc(hidden)]
+pub trait IntegerList<T> {
+    fn list_arg(&self) -> ListArg<T>;
+}
+
+impl<T: JsonInteger> IntegerList<T> for ListProbe<T> {
+    fn list_arg(&self) -> ListArg<T> {
+        ListArg::integers(self.take())
+    }
+}
+
+/// Makes the argument of a list of any other type.
+#[doc(hidden)]
+pub trait AnyList<T> {
+    fn list_arg(&self) -> ListArg<T>;
+}
+
+impl<T> AnyList<T> for &ListProbe<T> {
+    fn list_arg(&self) -> ListArg<T> {
+        ListArg::new(self.take())
+    }
+}
+
+/// How a database binds a list of `T`: PostgreSQL as one array, the others
+/// as one value per placeholder, the last repeated up to the length class.
+#[doc(hidden)]
+pub trait BindList<'q, T>: Dialect {
+    fn add_list(list: ListArg<T>, arguments: &mut Self::Arguments<'q>) -> Result<(), BoxDynError>;
+}
+
+#[cfg(feature = "postgres")]
+impl<'q, T> BindList<'q, T> for sqlx::Postgres
+where
+    Vec<T>: Encode<'q, Self> + Type<Self> + Send + 'q,
+{
+    fn add_list(list: ListArg<T>, arguments: &mut Self::Arguments<'q>) -> Result<(), BoxDynError> {
+        arguments.add(list.values.unwrap_or_default())
+    }
+}
+
+/// Binds the JSON array, or the elements, then the last of them again up
+/// to the length class.
+fn add_expanded<'q, DB, T>(
+    list: ListArg<T>,
+    arguments: &mut DB::Arguments<'q>,
+) -> Result<(), BoxDynError>
+where
+    DB: Database,
+    T: Encode<'q, DB> + Type<DB> + Clone + Send + 'q,
+    String: Encode<'q, DB> + Type<DB>,
+{
+    if let Some(json) = list.json {
+        return arguments.add(json);
+    }
+    let values = list.values.unwrap_or_default();
+    let padding = sql::length_class(values.len()) - values.len();
+    let last = values.last().cloned();
+    for value in values {
+        arguments.add(value)?;
+    }
+    for value in last.into_iter().cycle().take(padding) {
+        arguments.add(value)?;
+    }
+    Ok(())
+}
+
+#[cfg(feature = "sqlite")]
+impl<'q, T> BindList<'q, T> for sqlx::Sqlite
+where
+    T: Encode<'q, Self> + Type<Self> + Clone + Send + 'q,
+{
+    fn add_list(list: ListArg<T>, arguments: &mut Self::Arguments<'q>) -> Result<(), BoxDynError> {
+        add_expanded::<Self, T>(list, arguments)
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl<'q, T> BindList<'q, T> for sqlx::MySql
+where
+    T: Encode<'q, Self> + Type<Self> + Clone + Send + 'q,
+{
+    fn add_list(list: ListArg<T>, arguments: &mut Self::Arguments<'q>) -> Result<(), BoxDynError> {
+        add_expanded::<Self, T>(list, arguments)
+    }
+}
+
+impl<'q, DB, T> Args<'q, DB> for ListArg<T>
+where
+    DB: BindList<'q, T>,
+    T: Send,
+{
+    const LEN: usize = 1;
+
+    fn add_nth(&mut self, n: usize, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
+        match (n, self.values.is_some()) {
+            (0, true) => {
+                let list = ListArg {
+                    values: self.values.take(),
+                    json: self.json.take(),
+                };
+                DB::add_list(list, arguments)
+            }
+            (0, false) => Err("a parameter is bound twice".into()),
+            _ => Err(format!("the query has no parameter {n}").into()),
+        }
+    }
+
+    fn shape(&self, first: usize, shape: &mut Shape) {
+        // PostgreSQL binds one array: its text is the same for any list.
+        let form = match (&self.json, &self.values) {
+            _ if DB::KIND == DialectKind::Postgres => return,
+            (Some(_), _) => ListForm::Json,
+            (None, values) => {
+                ListForm::Placeholders(sql::length_class(values.as_ref().map_or(0, Vec::len)))
+            }
+        };
+        shape.lists.push((first, form));
+    }
+}
+
 macro_rules! args_tuples {
     ($(($($index:tt $name:ident),*))*) => {$(
         impl<'q, DB: Database, $($name: Args<'q, DB>),*> Args<'q, DB> for ($($name,)*) {
             const LEN: usize = 0 $(+ $name::LEN)*;
+
+            #[allow(unused_mut, unused_variables, unused_assignments)]
+            fn shape(&self, first: usize, shape: &mut Shape) {
+                let mut first = first;
+                $(
+                    self.$index.shape(first, shape);
+                    first += $name::LEN;
+                )*
+            }
 
             #[allow(unused_mut, unused_variables)]
             fn add_nth(&mut self, n: usize, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
@@ -175,7 +422,13 @@ where
     ///     r#"SELECT t0."name" AS "name" FROM "store" AS t0 WHERE t0."id" = ?"#,
     /// );
     /// ```
-    pub fn sql<DB: Dialect>(&self) -> &'static str {
+    ///
+    /// With a list parameter, on SQLite and MySQL, the text holds one
+    /// placeholder per element, up to the list's length class.
+    pub fn sql<'q, DB: Dialect>(&self) -> &'static str
+    where
+        A: Args<'q, DB>,
+    {
         &self.rendered::<DB>().sql
     }
 
@@ -191,8 +444,13 @@ where
         (self.plan)()
     }
 
-    fn rendered<DB: Dialect>(&self) -> &'static Rendered {
-        self.cache.get(DB::KIND, &self.plan)
+    fn rendered<'q, DB: Dialect>(&self) -> &'static Rendered
+    where
+        A: Args<'q, DB>,
+    {
+        let mut shape = Shape::default();
+        self.args.shape(0, &mut shape);
+        self.cache.get(DB::KIND, shape, &self.plan)
     }
 
     /// Runs the query and collects every row.
@@ -286,7 +544,10 @@ where
         }
     }
 
-    fn start<DB: Dialect>(&self) -> (&'static Rendered, tracing::Span) {
+    fn start<'q, DB: Dialect>(&self) -> (&'static Rendered, tracing::Span)
+    where
+        A: Args<'q, DB>,
+    {
         let rendered = self.rendered::<DB>();
         let span = tracing::debug_span!(
             "fanless.query",

@@ -216,6 +216,19 @@ pub enum Cond {
         /// then compared as `=` compares nullable operands.
         nullable: bool,
     },
+    /// `a [not] in {list}`: a parameter holding a list, bound as one
+    /// array on PostgreSQL and as one placeholder per element elsewhere;
+    /// an empty list holds for no value.
+    InList {
+        /// The tested value.
+        expr: Expr,
+        /// The list's argument.
+        param: usize,
+        /// `not in`.
+        negated: bool,
+        /// Whether the value can be `NULL`: it is then in no list.
+        nullable: bool,
+    },
     /// `a [not] like b`.
     Like {
         /// The tested value.

@@ -755,6 +755,31 @@ impl<'m> Generator<'m> {
                 }
                 None => self.cond(model, depth),
             },
+            7 => match self.operand_of(model, |c| c.kind == Kind::Int) {
+                // `column [not] in {list}`: empty, short (one placeholder
+                // each, padded to its length class) or long (one JSON
+                // array on SQLite and MySQL); duplicates and absent keys.
+                Some(operand) => {
+                    let len = match self.rng.below(4) {
+                        0 => 0,
+                        1 | 2 => self.rng.range(1, 9),
+                        _ => self.rng.range(256, 400),
+                    };
+                    let list = (0..len)
+                        .map(|_| Value::Int(self.rng.range(-3, 30)))
+                        .collect();
+                    let Expr::Param(param) = self.param(Kind::Int, Value::List(list)) else {
+                        unreachable!("a parameter")
+                    };
+                    Cond::InList {
+                        expr: operand.expr,
+                        param,
+                        negated: self.rng.chance(40),
+                        nullable: operand.nullable,
+                    }
+                }
+                None => self.cond(model, depth),
+            },
             6 => {
                 // Two columns of one kind.
                 let left = self.operand(model);

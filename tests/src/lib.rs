@@ -12,7 +12,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use fanless::Model;
 use sqlx::{MySqlPool, PgPool, Row, SqlitePool};
 
-use fanless::__private::{render_with, DialectKind, Plan, Strategy};
+use fanless::__private::{
+    length_class, render_shaped, DialectKind, ListForm, Plan, Shape, Strategy, JSON_LIST_FROM,
+};
 
 use crate::library::Kind;
 use crate::reference::Value;
@@ -330,11 +332,22 @@ pub async fn fetch_values(
     params: &[&(Kind, Value)],
     kinds: &[Kind],
 ) -> Result<Vec<Vec<Value>>, sqlx::Error> {
+    // A list is bound as PostgreSQL's array; elsewhere `run_plan` has
+    // spread it into its elements or a JSON array.
+    macro_rules! list {
+        (array, $query:expr, $items:expr) => {
+            $query.bind(integers($items))
+        };
+        (spread, $query:expr, $items:expr) => {
+            panic!("a list of {} left unspread", $items.len())
+        };
+    }
     macro_rules! run {
-        ($pool:expr) => {{
+        ($pool:expr, $lists:ident) => {{
             let mut query = sqlx::query(sql);
             for (kind, value) in params {
                 query = match (kind, value) {
+                    (Kind::Int, Value::List(items)) => list!($lists, query, items),
                     (Kind::Int, Value::Int(n)) => query.bind(*n),
                     (Kind::Float, Value::Float(x)) => query.bind(*x),
                     (Kind::Text, Value::Text(s)) => query.bind(s.clone()),
@@ -373,10 +386,21 @@ pub async fn fetch_values(
         }};
     }
     match db {
-        Db::Sqlite(pool) => run!(pool),
-        Db::Postgres(pool, _) => run!(pool),
-        Db::MySql(pool, _) => run!(pool),
+        Db::Sqlite(pool) => run!(pool, spread),
+        Db::Postgres(pool, _) => run!(pool, array),
+        Db::MySql(pool, _) => run!(pool, spread),
     }
+}
+
+/// The elements of an integer list parameter.
+fn integers(items: &[Value]) -> Vec<i64> {
+    items
+        .iter()
+        .map(|item| match item {
+            Value::Int(n) => *n,
+            other => panic!("an integer list holding {other:?}"),
+        })
+        .collect()
 }
 
 /// The renderer of `db`.
@@ -398,13 +422,53 @@ pub async fn run_plan(
     kinds: &[Kind],
     strategy: Strategy,
 ) -> Result<Vec<Vec<Value>>, String> {
-    let rendered = render_with(plan, dialect(db), strategy);
+    // Integer lists as `query!` binds them: PostgreSQL's array; else one
+    // JSON array when long, one value per placeholder (the last repeated
+    // up to the length class) when not.
+    let postgres = dialect(db) == DialectKind::Postgres;
+    let mut shape = Shape::default();
+    let mut spread: Vec<Vec<(Kind, Value)>> = Vec::new();
+    for (i, (kind, value)) in params.iter().enumerate() {
+        let items = match value {
+            Value::List(items) if !postgres => items,
+            _ => {
+                spread.push(vec![(*kind, value.clone())]);
+                continue;
+            }
+        };
+        if items.len() >= JSON_LIST_FROM {
+            let numbers: Vec<String> = items
+                .iter()
+                .map(|item| match item {
+                    Value::Int(n) => n.to_string(),
+                    other => panic!("an integer list holding {other:?}"),
+                })
+                .collect();
+            shape.lists.push((i, ListForm::Json));
+            spread.push(vec![(
+                Kind::Text,
+                Value::Text(format!("[{}]", numbers.join(","))),
+            )]);
+            continue;
+        }
+        let class = length_class(items.len());
+        shape.lists.push((i, ListForm::Placeholders(class)));
+        let padding = items.last().into_iter().cycle().take(class - items.len());
+        spread.push(
+            items
+                .iter()
+                .chain(padding)
+                .map(|item| (*kind, item.clone()))
+                .collect(),
+        );
+    }
+    let rendered = render_shaped(plan, dialect(db), strategy, &shape);
     let mut seen = rendered.order.clone();
     seen.sort_unstable();
     if seen.windows(2).any(|w| w[0] == w[1]) {
         return Err(format!("a parameter is bound twice: {}", rendered.sql));
     }
-    let bound: Vec<&(Kind, Value)> = rendered.order.iter().map(|&n| &params[n]).collect();
+    let bound: Vec<&(Kind, Value)> = rendered.order.iter().flat_map(|&n| &spread[n]).collect();
     fetch_values(db, &rendered.sql, &bound, kinds)
         .await
         .map_err(|e| format!("{e}\nSQL: {}", rendered.sql))

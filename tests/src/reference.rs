@@ -51,6 +51,8 @@ pub enum Value {
     Text(String),
     /// A boolean.
     Bool(bool),
+    /// The elements of a list parameter (`in {list}`), never `NULL`.
+    List(Vec<Value>),
 }
 
 impl Value {
@@ -256,7 +258,7 @@ fn joined(expr: &Expr) -> bool {
 fn cond_joined(cond: &Cond) -> bool {
     match cond {
         Cond::Cmp { left, right, .. } => joined(left) || joined(right),
-        Cond::Null { expr, .. } | Cond::Truth(expr) => joined(expr),
+        Cond::Null { expr, .. } | Cond::Truth(expr) | Cond::InList { expr, .. } => joined(expr),
         Cond::In { expr, list, .. } => joined(expr) || list.iter().any(joined),
         Cond::Like { expr, pattern, .. } => joined(expr) || joined(pattern),
         Cond::Not(inner) => cond_joined(inner),
@@ -382,7 +384,7 @@ impl<'d> Eval<'d> {
                     .into_iter()
                     .map(|expr| self.grouped(expr, group))
                     .collect();
-                apply(atom, &values)
+                apply(atom, &values, self.params)
             }
         }
     }
@@ -464,7 +466,7 @@ impl<'d> Eval<'d> {
         let mut any_true = false;
         let mut result = None;
         for_each_combination(&choices, &mut |values| {
-            let holds = apply(atom, values);
+            let holds = apply(atom, values, self.params);
             any_true |= holds == Some(true);
             result = holds;
         });
@@ -500,6 +502,7 @@ fn operands(atom: &Cond) -> Vec<&Expr> {
         Cond::Cmp { left, right, .. } => vec![left, right],
         Cond::Null { expr, .. } | Cond::Truth(expr) => vec![expr],
         Cond::In { expr, list, .. } => std::iter::once(expr).chain(list).collect(),
+        Cond::InList { expr, .. } => vec![expr],
         Cond::Like { expr, pattern, .. } => vec![expr, pattern],
         Cond::Not(_) | Cond::And(..) | Cond::Or(..) => unreachable!("not an atom"),
     }
@@ -600,7 +603,7 @@ fn for_each_combination(choices: &[Vec<Value>], f: &mut dyn FnMut(&[Value])) {
 
 /// An atom over its operands' values, in the order [`Eval::atom`] lists
 /// them.
-fn apply(atom: &Cond, values: &[Value]) -> Option<bool> {
+fn apply(atom: &Cond, values: &[Value], params: &[Value]) -> Option<bool> {
     match atom {
         Cond::Cmp { op, .. } => {
             let (a, b) = (&values[0], &values[1]);
@@ -619,6 +622,13 @@ fn apply(atom: &Cond, values: &[Value]) -> Option<bool> {
             let found = values[1..]
                 .iter()
                 .any(|candidate| values[0].same(candidate));
+            Some(found != *negated)
+        }
+        Cond::InList { param, negated, .. } => {
+            let found = match &params[*param] {
+                Value::List(list) => list.iter().any(|candidate| values[0].same(candidate)),
+                other => panic!("a list parameter of {other:?}"),
+            };
             Some(found != *negated)
         }
         Cond::Like { negated, .. } => match (&values[0], &values[1]) {
@@ -711,8 +721,8 @@ mod tests {
             right: Expr::Int(0),
             nullable: true,
         };
-        assert_eq!(apply(&lt, &[Value::Null, Value::Int(1)]), None);
-        assert_eq!(apply(&lt, &[Value::Int(0), Value::Int(1)]), Some(true));
+        assert_eq!(apply(&lt, &[Value::Null, Value::Int(1)], &[]), None);
+        assert_eq!(apply(&lt, &[Value::Int(0), Value::Int(1)], &[]), Some(true));
     }
 
     #[test]

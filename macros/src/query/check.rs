@@ -6,11 +6,12 @@ use std::collections::HashMap;
 use syn::Ident;
 
 use super::ir::{AggFn, Cond, Expr, Lit, Path, Query, Text};
-use super::visit::{visit_cond_top, visit_expr, visit_exprs};
+use super::visit::{visit_cond_top, visit_conds, visit_expr, visit_exprs};
 use crate::diag::Ctxt;
 
 pub fn check(query: &Query, cx: &mut Ctxt) {
     check_select(query, cx);
+    check_lists(query, cx);
     check_order(query, cx);
     for value in [&query.limit, &query.offset].into_iter().flatten() {
         check_count_value(value, cx);
@@ -301,6 +302,7 @@ fn check_grouping(query: &Query, outputs: &[String], cx: &mut Ctxt) {
 fn cond_span(cond: &Cond) -> proc_macro2::Span {
     match cond {
         Cond::Cmp(a, ..) | Cond::Null { expr: a, .. } | Cond::In { expr: a, .. } => a.span(),
+        Cond::InList { expr: a, .. } => a.span(),
         Cond::Like { expr: a, .. } | Cond::Truth(a) => a.span(),
         Cond::Not(inner) => cond_span(inner),
         Cond::And(conds) | Cond::Or(conds) => conds
@@ -370,6 +372,24 @@ fn check_select(query: &Query, cx: &mut Ctxt) {
             }
         }
     }
+}
+
+// `value in {list}` tests a column or an aggregate: the list's elements take
+// its type.
+fn check_lists(query: &Query, cx: &mut Ctxt) {
+    visit_conds(query, &mut |cond| {
+        if let Cond::InList {
+            expr: value @ (Expr::Param(_) | Expr::Lit(_)),
+            ..
+        } = cond
+        {
+            cx.error(
+                value.span(),
+                "`in {list}` tests a column or an aggregate, such as `id in {ids}`: \
+                 compare this value with `=` instead",
+            );
+        }
+    });
 }
 
 // An `order by` key is a column, an aggregate or a `select` name. Literals

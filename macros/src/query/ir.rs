@@ -189,6 +189,12 @@ pub enum Cond {
         list: Vec<Expr>,
         negated: bool,
     },
+    /// `expr [not] in {list}`: one parameter holding the candidates.
+    InList {
+        expr: Expr,
+        list: Box<syn::Expr>,
+        negated: bool,
+    },
     Like {
         expr: Expr,
         pattern: Expr,
@@ -285,6 +291,16 @@ impl Text<'_> {
             Cond::Null { expr, negated } => {
                 format!("{} is {}null", self.expr(expr), not(*negated))
             }
+            Cond::InList {
+                expr,
+                list,
+                negated,
+            } => format!(
+                "{} {}in {{{}}}",
+                self.expr(expr),
+                not(*negated),
+                quote::quote!(#list)
+            ),
             Cond::In {
                 expr,
                 list,

@@ -70,7 +70,7 @@ pub fn visit_cond_top(cond: &Cond, f: &mut dyn FnMut(&Expr)) {
             f(a);
             f(b);
         }
-        Cond::Null { expr, .. } | Cond::Truth(expr) => f(expr),
+        Cond::Null { expr, .. } | Cond::Truth(expr) | Cond::InList { expr, .. } => f(expr),
         Cond::In { expr, list, .. } => {
             f(expr);
             for e in list {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Renderer, Scope};
+use super::{ListForm, Renderer, Scope};
 use crate::plan::{CmpOp, ColumnPath, Cond, Expr};
 
 impl<'p> Renderer<'p> {
@@ -106,6 +106,35 @@ impl<'p> Renderer<'p> {
                 } else {
                     let not = if *negated { " NOT" } else { "" };
                     format!("{expr}{not} IN ({})", list.join(", "))
+                }
+            }
+            Cond::InList {
+                expr,
+                param,
+                negated,
+                nullable,
+            } => {
+                let before = self.params.len();
+                let value = self.operand(expr, scope, &mut exists);
+                let value_params = self.params.len() > before;
+                let form = self.shape.list_form(*param);
+                if form != ListForm::Placeholders(0) || self.syntax.numbered() {
+                    self.params.push(*param);
+                }
+                let mut member = String::new();
+                self.syntax.list_member(&mut member, &value, *param, form);
+                // A list holds no `NULL`: a `NULL` value is in no list, and
+                // the test is two-valued so that `not` flips it.
+                let member = match (*nullable, value_params && !self.syntax.numbered()) {
+                    (false, _) => member,
+                    // The value once: its placeholders bind once.
+                    (true, true) => format!("COALESCE({member}, FALSE)"),
+                    (true, false) => format!("({value} IS NOT NULL AND {member})"),
+                };
+                if *negated {
+                    format!("NOT ({member})")
+                } else {
+                    member
                 }
             }
             Cond::Like {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::Syntax;
+use super::{placeholders_or_json, ListForm, Syntax};
 use crate::plan::Number;
 
 pub(super) struct MySql;
@@ -16,6 +16,15 @@ impl Syntax for MySql {
 
     fn placeholder(&self, out: &mut String, _: usize) {
         out.push('?');
+    }
+
+    fn list_member(&self, out: &mut String, value: &str, param: usize, form: ListForm) {
+        placeholders_or_json(self, out, (value, param, form), |out, array| {
+            let _ = write!(
+                out,
+                "SELECT fanless_list.v FROM JSON_TABLE({array}, '$[*]' COLUMNS (v BIGINT PATH '$')) AS fanless_list"
+            );
+        });
     }
 
     fn number_type(&self, number: Number) -> Option<&'static str> {

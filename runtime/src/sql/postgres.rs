@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::Syntax;
+use super::{ListForm, Syntax};
 use crate::plan::Number;
 
 pub(super) struct Postgres;
@@ -19,6 +19,13 @@ impl Syntax for Postgres {
 
     fn numbered(&self) -> bool {
         true
+    }
+
+    fn list_member(&self, out: &mut String, value: &str, param: usize, _: ListForm) {
+        // One array parameter, whatever the list's length.
+        let _ = write!(out, "{value} = ANY(");
+        self.placeholder(out, param);
+        out.push(')');
     }
 
     fn number_type(&self, number: Number) -> Option<&'static str> {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::Syntax;
+use super::{placeholders_or_json, ListForm, Syntax};
 use crate::plan::Number;
 
 pub(super) struct Sqlite;
@@ -16,6 +16,12 @@ impl Syntax for Sqlite {
 
     fn placeholder(&self, out: &mut String, _: usize) {
         out.push('?');
+    }
+
+    fn list_member(&self, out: &mut String, value: &str, param: usize, form: ListForm) {
+        placeholders_or_json(self, out, (value, param, form), |out, array| {
+            let _ = write!(out, "SELECT value FROM json_each({array})");
+        });
     }
 
     fn number_type(&self, number: Number) -> Option<&'static str> {

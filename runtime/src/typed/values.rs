@@ -3,6 +3,7 @@
 
 use std::marker::PhantomData;
 
+use crate::exec::ListProbe;
 use crate::model::{Card, Column, Model, NotNull, Nullable, Nullity, Numeric, Relation};
 use crate::plan::Number;
 
@@ -139,6 +140,70 @@ impl<T> Fits<T, Nullable> for Option<T> {}
 impl<T> Fits<T, Nullable> for &Option<T> {}
 impl<T> Fits<T, Nullable> for Option<&T> {}
 impl Fits<String, Nullable> for Option<&str> {}
+
+/// A list parameter for values of type `T` (`id in {ids}`): a `Vec`, a
+/// slice or an array of parameters that fit `T`, or a reference to one.
+#[diagnostic::on_unimplemented(
+    message = "`in {{...}}` takes a list of values of type `{T}`, and this parameter is `{Self}`",
+    label = "expected a `Vec`, a slice or an array of `{T}`",
+    note = "a list holds values, never `NULL`: `Vec<{T}>`, `&[{T}]`, `[{T}; N]`, or references to them"
+)]
+pub trait ListOf<T> {
+    /// What each element is bound as.
+    type Item;
+    /// The elements.
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
+impl<T, V: Fits<T, NotNull>> ListOf<T> for Vec<V> {
+    type Item = V;
+    fn into_items(self) -> Vec<V> {
+        self
+    }
+}
+
+impl<T, V: Fits<T, NotNull>, const K: usize> ListOf<T> for [V; K] {
+    type Item = V;
+    fn into_items(self) -> Vec<V> {
+        Vec::from(self)
+    }
+}
+
+impl<'a, T, V> ListOf<T> for &'a [V]
+where
+    &'a V: Fits<T, NotNull>,
+{
+    type Item = &'a V;
+    fn into_items(self) -> Vec<&'a V> {
+        self.iter().collect()
+    }
+}
+
+impl<'a, T, V> ListOf<T> for &'a Vec<V>
+where
+    &'a V: Fits<T, NotNull>,
+{
+    type Item = &'a V;
+    fn into_items(self) -> Vec<&'a V> {
+        self.iter().collect()
+    }
+}
+
+impl<'a, T, V, const K: usize> ListOf<T> for &'a [V; K]
+where
+    &'a V: Fits<T, NotNull>,
+{
+    type Item = &'a V;
+    fn into_items(self) -> Vec<&'a V> {
+        self.iter().collect()
+    }
+}
+
+/// Checks that a list parameter holds values that fit the value it meets,
+/// and passes its elements on.
+pub fn fit_list<T, N, L: ListOf<T>>(_: &Witness<T, N>, list: L) -> ListProbe<L::Item> {
+    ListProbe::new(list.into_items())
+}
 
 /// Checks that a parameter fits the value it meets, and passes it on.
 pub fn fit<T, N, V: Fits<T, N>>(_: &Witness<T, N>, value: V) -> V {

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
-use super::values::{nullable, Value};
+use super::values::{nullable, param_span, Value};
 use super::{vec_of, Gen, Scope, Stmt};
 use crate::private::located;
 use crate::query::ir::{CmpOp, Cond, Expr};
@@ -56,6 +56,25 @@ impl Gen {
                     #fl::Cond::In {
                         expr: #expr,
                         list: #list,
+                        negated: #negated,
+                        nullable: #nullable,
+                    }
+                }
+            }
+            Cond::InList {
+                expr,
+                list,
+                negated,
+            } => {
+                let expr = self.value(expr, scope);
+                let span = param_span(list);
+                let param = self.list_param(quote!(#list), span, &expr);
+                let nullable = nullable(std::iter::once(&expr));
+                let expr = expr.plan;
+                quote! {
+                    #fl::Cond::InList {
+                        expr: #expr,
+                        param: #param,
                         negated: #negated,
                         nullable: #nullable,
                     }

@@ -32,6 +32,7 @@ pub fn expand(query: &Query) -> TokenStream {
         fl: Private,
         lets: Vec::new(),
         args: Vec::new(),
+        lists: Vec::new(),
         locals: 0,
         tree: Tree::from_query(query),
         joined: Vec::new(),
@@ -47,6 +48,8 @@ struct Gen {
     /// Parameters in the order they are rendered; a slot is reserved when a
     /// parameter is met and filled once the value it meets is typed.
     args: Vec<TokenStream>,
+    /// The slots of `args` that hold lists: already arguments of their own.
+    lists: Vec<usize>,
     locals: usize,
     /// The aliases of the join form; `None` in the path form.
     tree: Option<Tree>,
@@ -136,7 +139,14 @@ impl Gen {
         let args = args_tree(
             self.args
                 .iter()
-                .map(|arg| quote!(#fl::Arg(::core::option::Option::Some(#arg))))
+                .enumerate()
+                .map(|(slot, arg)| {
+                    if self.lists.contains(&slot) {
+                        arg.clone()
+                    } else {
+                        quote!(#fl::Arg(::core::option::Option::Some(#arg)))
+                    }
+                })
                 .collect(),
         );
         let option = |value: Option<TokenStream>| match value {

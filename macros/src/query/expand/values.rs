@@ -171,10 +171,30 @@ impl Gen {
         };
         let receiver = located(&local, span);
         self.lets.push(Stmt::Check(quote_spanned! {at=> {
+            #[allow(unused_imports)]
             use #fla::{#refuse as _, #accept as _};
             let #local = #typed;
             (&#receiver).#method();
         }}));
+    }
+
+    /// A list parameter (`value in {list}`): its argument index, checked to
+    /// hold values that fit `value`'s type.
+    pub(super) fn list_param(&mut self, list: TokenStream, span: Span, value: &Value) -> usize {
+        let fl = self.fl;
+        // The checks refuse a parameter or a literal before `in {list}`.
+        let witness = value.witness.clone().unwrap_or_default();
+        self.probe(value.span, Probe::Comparable, &witness);
+        let (fla, witness) = (fl.at(span), located_tokens(&witness, span));
+        // Integers by `IntegerList`, which a long list binds as one JSON
+        // array where the dialect takes no array; others by `AnyList`.
+        self.args.push(quote_spanned! {span=> {
+            #[allow(unused_imports)]
+            use #fla::{AnyList as _, IntegerList as _};
+            (&#fla::fit_list(&#witness, #list)).list_arg()
+        }});
+        self.lists.push(self.args.len() - 1);
+        self.args.len() - 1
     }
 
     pub(super) fn param(&mut self, value: TokenStream, span: Span) -> Value {

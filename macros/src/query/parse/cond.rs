@@ -2,7 +2,7 @@
 //! [`MAX_DEPTH`] deep.
 
 use syn::parse::{Parse, ParseStream};
-use syn::{parenthesized, Token};
+use syn::{braced, parenthesized, Token};
 
 use super::kw;
 use crate::query::ir::{CmpOp, Cond, Expr};
@@ -105,6 +105,15 @@ fn atom(input: ParseStream<'_>) -> syn::Result<Cond> {
     }
     let negated = input.parse::<Option<kw::not>>()?.is_some();
     if input.parse::<Option<Token![in]>>()?.is_some() {
+        if input.peek(syn::token::Brace) {
+            let content;
+            braced!(content in input);
+            return Ok(Cond::InList {
+                expr,
+                list: Box::new(content.parse()?),
+                negated,
+            });
+        }
         let content;
         let paren = parenthesized!(content in input);
         let list = content
