@@ -4,7 +4,7 @@
 pub use std::marker::PhantomData;
 
 pub use crate::exec::{
-    AnyList, Arg, Args, BindList, FromRow, IntegerList, ListArg, ListProbe, Query, SqlCache,
+    AnyList, Arg, Args, BindList, FromRow, IntegerList, ListArg, ListProbe, OptArg, Query, SqlCache,
 };
 pub use crate::model::{
     Bool, Card, Column, False, Many, Model, NotNull, Nullable, Nullity, Numeric, One, Optional,
@@ -14,8 +14,8 @@ pub use crate::plan::{
     Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan,
 };
 pub use crate::sql::{
-    create_table, length_class, render_shaped, render_with, ColumnDef, DialectKind, ListForm,
-    Rendered, Shape, Strategy, JSON_LIST_FROM,
+    create_table, json_list, length_class, render_shaped, render_with, ColumnDef, DialectKind,
+    ListForm, Rendered, Shape, Strategy,
 };
 pub use crate::typed::*;
 pub use sqlx;

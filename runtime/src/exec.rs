@@ -130,44 +130,92 @@ where
     }
 }
 
-/// A list parameter (`id in {ids}`), until it is bound: its elements, and
-/// for a long list of integers the JSON array SQLite and MySQL read it as.
+/// An optional filter's parameter (`{?expr}`): `None` drops the condition
+/// that holds it, and is never bound.
+#[doc(hidden)]
+pub struct OptArg<T> {
+    value: Option<T>,
+    absent: bool,
+}
+
+impl<T> OptArg<T> {
+    pub fn new(value: Option<T>) -> Self {
+        Self {
+            absent: value.is_none(),
+            value,
+        }
+    }
+}
+
+impl<'q, DB, T> Args<'q, DB> for OptArg<T>
+where
+    DB: Database,
+    T: Encode<'q, DB> + Type<DB> + Send + 'q,
+{
+    const LEN: usize = 1;
+
+    fn add_nth(&mut self, n: usize, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
+        Arg(self.value.take()).add_nth(n, arguments)
+    }
+
+    fn shape(&self, first: usize, shape: &mut Shape) {
+        if self.absent {
+            shape.absent.push(first);
+        }
+    }
+}
+
+/// A list parameter (`id in {ids}`), until it is bound: its elements (none
+/// for an optional list that is `None`), and for a long list of integers
+/// the way to write them as the JSON array SQLite and MySQL read a long
+/// one as.
 #[doc(hidden)]
 pub struct ListArg<T> {
     values: Option<Vec<T>>,
-    json: Option<String>,
+    json: Option<fn(&[T]) -> String>,
+    absent: bool,
 }
 
 impl<T> ListArg<T> {
     /// The list, bound element by element.
-    pub fn new(values: Vec<T>) -> Self {
+    pub fn new(values: Option<Vec<T>>) -> Self {
         Self {
-            values: Some(values),
+            absent: values.is_none(),
+            values,
             json: None,
         }
     }
 
     /// The list of integers, bound as one JSON array where it is long.
-    pub fn integers(values: Vec<T>) -> Self
+    pub fn integers(values: Option<Vec<T>>) -> Self
     where
         T: JsonInteger,
     {
-        let json = (values.len() >= sql::JSON_LIST_FROM).then(|| {
-            let mut json = String::from("[");
-            for (i, value) in values.iter().enumerate() {
-                if i > 0 {
-                    json.push(',');
-                }
-                value.write(&mut json);
-            }
-            json.push(']');
-            json
-        });
         Self {
-            values: Some(values),
-            json,
+            absent: values.is_none(),
+            values,
+            json: Some(json_array),
         }
     }
+
+    /// Whether `DB` reads the list as one JSON array.
+    fn as_json<DB: Dialect>(&self) -> bool {
+        let len = self.values.as_ref().map_or(0, Vec::len);
+        self.json.is_some() && sql::json_list(DB::KIND, len)
+    }
+}
+
+/// `[1,2,3]`.
+fn json_array<T: JsonInteger>(values: &[T]) -> String {
+    let mut json = String::from("[");
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        value.write(&mut json);
+    }
+    json.push(']');
+    json
 }
 
 /// An integer type, which a long list binds as one JSON array of numbers.
@@ -204,12 +252,13 @@ impl<T: JsonInteger> JsonInteger for &T {
 pub struct ListProbe<T>(std::cell::Cell<Option<Vec<T>>>);
 
 impl<T> ListProbe<T> {
-    pub fn new(values: Vec<T>) -> Self {
-        Self(std::cell::Cell::new(Some(values)))
+    /// The elements; `None` for an optional list that is `None`.
+    pub fn new(values: Option<Vec<T>>) -> Self {
+        Self(std::cell::Cell::new(values))
     }
 
-    fn take(&self) -> Vec<T> {
-        self.0.take().unwrap_or_default()
+    fn take(&self) -> Option<Vec<T>> {
+        self.0.take()
     }
 }
 
@@ -265,10 +314,10 @@ where
     T: Encode<'q, DB> + Type<DB> + Clone + Send + 'q,
     String: Encode<'q, DB> + Type<DB>,
 {
-    if let Some(json) = list.json {
-        return arguments.add(json);
-    }
     let values = list.values.unwrap_or_default();
+    if let Some(json) = list.json {
+        return arguments.add(json(&values));
+    }
     let padding = sql::length_class(values.len()) - values.len();
     let last = values.last().cloned();
     for value in values {
@@ -311,22 +360,27 @@ where
         match (n, self.values.is_some()) {
             (0, true) => {
                 let list = ListArg {
+                    json: self.json.filter(|_| self.as_json::<DB>()),
                     values: self.values.take(),
-                    json: self.json.take(),
+                    absent: false,
                 };
                 DB::add_list(list, arguments)
             }
-            (0, false) => Err("a parameter is bound twice".into()),
+            (0, false) => Err("a parameter is bound twice, or an absent one at all".into()),
             _ => Err(format!("the query has no parameter {n}").into()),
         }
     }
 
     fn shape(&self, first: usize, shape: &mut Shape) {
+        if self.absent {
+            shape.absent.push(first);
+            return;
+        }
         // PostgreSQL binds one array: its text is the same for any list.
-        let form = match (&self.json, &self.values) {
+        let form = match &self.values {
             _ if DB::KIND == DialectKind::Postgres => return,
-            (Some(_), _) => ListForm::Json,
-            (None, values) => {
+            _ if self.as_json::<DB>() => ListForm::Json,
+            values => {
                 ListForm::Placeholders(sql::length_class(values.as_ref().map_or(0, Vec::len)))
             }
         };

@@ -763,7 +763,7 @@ impl<'m> Generator<'m> {
                     let len = match self.rng.below(4) {
                         0 => 0,
                         1 | 2 => self.rng.range(1, 9),
-                        _ => self.rng.range(256, 400),
+                        _ => self.rng.range(500, 700),
                     };
                     let list = (0..len)
                         .map(|_| Value::Int(self.rng.range(-3, 30)))
@@ -810,6 +810,13 @@ impl<'m> Generator<'m> {
             ],
         };
         let op = *self.rng.pick(ops);
+        // An optional filter (`{?x}`) that is `None`: the comparison is not
+        // written.
+        if let Expr::Param(index) = right.expr {
+            if self.rng.chance(12) {
+                self.params[index].1 = Value::Absent;
+            }
+        }
         let (left, right) = if self.rng.chance(20) {
             (right, left)
         } else {

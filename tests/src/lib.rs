@@ -13,7 +13,7 @@ use fanless::Model;
 use sqlx::{MySqlPool, PgPool, Row, SqlitePool};
 
 use fanless::__private::{
-    length_class, render_shaped, DialectKind, ListForm, Plan, Shape, Strategy, JSON_LIST_FROM,
+    json_list, length_class, render_shaped, DialectKind, ListForm, Plan, Shape, Strategy,
 };
 
 use crate::library::Kind;
@@ -48,6 +48,15 @@ macro_rules! fetch_all {
             $crate::Db::MySql(pool, _) => query.fetch_all(pool).await,
         }
     }};
+}
+
+/// The ids of the rows a query returned on a database named `what`.
+pub fn ids_of<R>(
+    rows: Result<Vec<R>, sqlx::Error>,
+    id: impl Fn(&R) -> i64,
+    what: &str,
+) -> Vec<i64> {
+    rows.expect(what).iter().map(id).collect()
 }
 
 /// Which database `db` is, for assertion messages.
@@ -429,6 +438,9 @@ pub async fn run_plan(
     let mut shape = Shape::default();
     let mut spread: Vec<Vec<(Kind, Value)>> = Vec::new();
     for (i, (kind, value)) in params.iter().enumerate() {
+        if *value == Value::Absent {
+            shape.absent.push(i);
+        }
         let items = match value {
             Value::List(items) if !postgres => items,
             _ => {
@@ -436,7 +448,7 @@ pub async fn run_plan(
                 continue;
             }
         };
-        if items.len() >= JSON_LIST_FROM {
+        if json_list(dialect(db), items.len()) {
             let numbers: Vec<String> = items
                 .iter()
                 .map(|item| match item {

@@ -53,6 +53,9 @@ pub enum Value {
     Bool(bool),
     /// The elements of a list parameter (`in {list}`), never `NULL`.
     List(Vec<Value>),
+    /// An optional filter's parameter that is `None` (`{?x}`): the
+    /// comparisons that hold it are not written.
+    Absent,
 }
 
 impl Value {
@@ -161,7 +164,7 @@ pub fn evaluate(plan: &Plan, data: &Dataset, params: &[Value]) -> Vec<Vec<Value>
             .flat_map(|scope| eval.join(join, scope))
             .collect();
     }
-    if let Some(cond) = &plan.filter {
+    if let Some(cond) = plan.filter.as_ref().filter(|cond| eval.written(cond)) {
         scopes.retain(|scope| eval.cond(cond, scope) == Some(true));
     }
     // With `group by` or an aggregate over joined rows, one output row per
@@ -189,7 +192,7 @@ pub fn evaluate(plan: &Plan, data: &Dataset, params: &[Value]) -> Vec<Vec<Value>
     };
     let mut rows: Vec<(Vec<Value>, Vec<Value>)> = Vec::new();
     for group in &groups {
-        if let Some(cond) = &plan.having {
+        if let Some(cond) = plan.having.as_ref().filter(|cond| eval.written(cond)) {
             if eval.grouped_cond(cond, group) != Some(true) {
                 continue;
             }
@@ -377,8 +380,8 @@ impl<'d> Eval<'d> {
     fn grouped_cond(&self, cond: &Cond, group: &[Scope<'d>]) -> Option<bool> {
         match cond {
             Cond::Not(inner) => self.grouped_cond(inner, group).map(|holds| !holds),
-            Cond::And(all) => all_of(all.iter().map(|c| self.grouped_cond(c, group))),
-            Cond::Or(any) => any_of(any.iter().map(|c| self.grouped_cond(c, group))),
+            Cond::And(all) => all_of(self.kept(all).map(|c| self.grouped_cond(c, group))),
+            Cond::Or(any) => any_of(self.kept(any).map(|c| self.grouped_cond(c, group))),
             atom => {
                 let values: Vec<Value> = operands(atom)
                     .into_iter()
@@ -416,7 +419,7 @@ impl<'d> Eval<'d> {
             return aggregate(agg.func, agg.distinct, Vec::new());
         };
         let mut rows = self.reach(row, &agg.hops);
-        if let Some(filter) = &agg.filter {
+        if let Some(filter) = agg.filter.as_ref().filter(|cond| self.written(cond)) {
             rows.retain(|row| self.cond(filter, &[Some(*row)]) == Some(true));
         }
         let values: Vec<Value> = match agg.column {
@@ -430,13 +433,31 @@ impl<'d> Eval<'d> {
         aggregate(agg.func, agg.distinct, values)
     }
 
+    /// Whether `cond` is written: not an atom comparing an absent optional
+    /// parameter, nor made of such atoms only. (What is not written is
+    /// skipped where it stands; a condition of nothing keeps every row.)
+    fn written(&self, cond: &Cond) -> bool {
+        let absent = |expr: &Expr| matches!(expr, Expr::Param(index) if self.params[*index] == Value::Absent);
+        match cond {
+            Cond::Not(inner) => self.written(inner),
+            Cond::And(conds) | Cond::Or(conds) => conds.iter().any(|c| self.written(c)),
+            Cond::InList { param, .. } if self.params[*param] == Value::Absent => false,
+            atom => !operands(atom).into_iter().any(absent),
+        }
+    }
+
+    /// The written conditions of an `and` or an `or`.
+    fn kept<'c>(&self, conds: &'c [Cond]) -> impl Iterator<Item = &'c Cond> + use<'c, '_, 'd> {
+        conds.iter().filter(|cond| self.written(cond))
+    }
+
     /// A condition in `scope`: `Some(true)`, `Some(false)`, or `None` for
     /// SQL's unknown.
     fn cond(&self, cond: &Cond, scope: &[Option<RowRef<'d>>]) -> Option<bool> {
         match cond {
             Cond::Not(inner) => self.cond(inner, scope).map(|holds| !holds),
-            Cond::And(all) => all_of(all.iter().map(|c| self.cond(c, scope))),
-            Cond::Or(any) => any_of(any.iter().map(|c| self.cond(c, scope))),
+            Cond::And(all) => all_of(self.kept(all).map(|c| self.cond(c, scope))),
+            Cond::Or(any) => any_of(self.kept(any).map(|c| self.cond(c, scope))),
             atom => self.atom(atom, scope),
         }
     }

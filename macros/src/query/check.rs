@@ -12,6 +12,7 @@ use crate::diag::Ctxt;
 pub fn check(query: &Query, cx: &mut Ctxt) {
     check_select(query, cx);
     check_lists(query, cx);
+    check_optionals(query, cx);
     check_order(query, cx);
     for value in [&query.limit, &query.offset].into_iter().flatten() {
         check_count_value(value, cx);
@@ -158,7 +159,7 @@ fn check_join_form(query: &Query, cx: &mut Ctxt) {
                 && outputs.contains(&path.segments[0].to_string()) => {}
         Expr::Path(path) => check_alias_path(path, &aliases, cx),
         Expr::Agg(agg) => check_joined_agg(agg, clause, &aliases, cx),
-        Expr::Param(_) | Expr::Lit(_) => {}
+        Expr::Param(_) | Expr::Optional(_) | Expr::Lit(_) => {}
     };
     for item in query.select.iter().flatten() {
         check_expr(&item.expr, Clause::Select, cx);
@@ -356,7 +357,7 @@ fn check_select(query: &Query, cx: &mut Ctxt) {
                     ),
                 );
             }
-            Expr::Param(_) | Expr::Lit(_) => cx.error(
+            Expr::Param(_) | Expr::Optional(_) | Expr::Lit(_) => cx.error(
                 item.expr.span(),
                 "select a column or an aggregate; values belong in `where`",
             ),
@@ -374,12 +375,38 @@ fn check_select(query: &Query, cx: &mut Ctxt) {
     }
 }
 
+// `{?x}` stands on one side of a comparison (`=`, `<`, ..., `like`), which
+// is dropped when `x` is `None`; anywhere else there is nothing to drop.
+fn check_optionals(query: &Query, cx: &mut Ctxt) {
+    let mut compared: Vec<*const Expr> = Vec::new();
+    visit_conds(query, &mut |cond| match cond {
+        Cond::Cmp(a, _, b)
+        | Cond::Like {
+            expr: a,
+            pattern: b,
+            ..
+        } => compared.extend([a as *const Expr, b as *const Expr]),
+        _ => {}
+    });
+    // (`limit` and `offset` take a value of their own: their check says so.)
+    visit_exprs(query, &mut |expr| {
+        if matches!(expr, Expr::Optional(_)) && !compared.contains(&(expr as *const Expr)) {
+            cx.error(
+                expr.span(),
+                "`{?...}` is an optional filter: it stands on one side of a comparison, \
+                 such as `name = {?name}`, which is dropped when it is `None`; \
+                 bind other values as `{...}`",
+            );
+        }
+    });
+}
+
 // `value in {list}` tests a column or an aggregate: the list's elements take
 // its type.
 fn check_lists(query: &Query, cx: &mut Ctxt) {
     visit_conds(query, &mut |cond| {
         if let Cond::InList {
-            expr: value @ (Expr::Param(_) | Expr::Lit(_)),
+            expr: value @ (Expr::Param(_) | Expr::Optional(_) | Expr::Lit(_)),
             ..
         } = cond
         {
@@ -399,7 +426,7 @@ fn check_order(query: &Query, cx: &mut Ctxt) {
     for order in &query.order {
         let mut bad = None;
         visit_expr(&order.expr, &mut |expr| {
-            if matches!(expr, Expr::Param(_) | Expr::Lit(_)) && bad.is_none() {
+            if matches!(expr, Expr::Param(_) | Expr::Optional(_) | Expr::Lit(_)) && bad.is_none() {
                 bad = Some(expr.span());
             }
         });

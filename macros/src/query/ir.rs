@@ -64,6 +64,9 @@ pub enum Expr {
     Agg(Box<Agg>),
     /// `{ rust expression }`.
     Param(Box<syn::Expr>),
+    /// `{?rust expression}` of an `Option`: an optional filter, whose
+    /// comparison is dropped when it is `None`.
+    Optional(Box<syn::Expr>),
     Lit(Lit),
 }
 
@@ -72,7 +75,7 @@ impl Expr {
         match self {
             Self::Path(path) => path.span(),
             Self::Agg(agg) => agg.name.span(),
-            Self::Param(expr) => syn::spanned::Spanned::span(&**expr),
+            Self::Param(expr) | Self::Optional(expr) => syn::spanned::Spanned::span(&**expr),
             Self::Lit(lit) => lit.span(),
         }
     }
@@ -189,10 +192,12 @@ pub enum Cond {
         list: Vec<Expr>,
         negated: bool,
     },
-    /// `expr [not] in {list}`: one parameter holding the candidates.
+    /// `expr [not] in {list}`: one parameter holding the candidates;
+    /// `{?list}`, an optional filter.
     InList {
         expr: Expr,
         list: Box<syn::Expr>,
+        optional: bool,
         negated: bool,
     },
     Like {
@@ -271,6 +276,7 @@ impl Text<'_> {
                 format!("{}({distinct}{argument}{filter})", agg.name)
             }
             Expr::Param(param) => format!("{{{}}}", quote::quote!(#param)),
+            Expr::Optional(param) => format!("{{?{}}}", quote::quote!(#param)),
             Expr::Lit(lit) => match lit {
                 Lit::Int { lit, negative, .. } => {
                     format!("{}{lit}", if *negative { "-" } else { "" })
@@ -294,11 +300,13 @@ impl Text<'_> {
             Cond::InList {
                 expr,
                 list,
+                optional,
                 negated,
             } => format!(
-                "{} {}in {{{}}}",
+                "{} {}in {{{}{}}}",
                 self.expr(expr),
                 not(*negated),
+                if *optional { "?" } else { "" },
                 quote::quote!(#list)
             ),
             Cond::In {

@@ -122,7 +122,8 @@ impl<'p> Renderer<'p> {
                     self.params.push(*param);
                 }
                 let mut member = String::new();
-                self.syntax.list_member(&mut member, &value, *param, form);
+                let position = self.position(*param);
+                self.syntax.list_member(&mut member, &value, position, form);
                 // A list holds no `NULL`: a `NULL` value is in no list, and
                 // the test is two-valued so that `not` flips it.
                 let member = match (*nullable, value_params && !self.syntax.numbered()) {

@@ -13,6 +13,7 @@ mod condition;
 mod ddl;
 mod mysql;
 mod postgres;
+mod prune;
 mod query;
 mod sqlite;
 mod strategy;
@@ -186,11 +187,19 @@ pub fn render_shaped(
     strategy: Strategy,
     shape: &Shape,
 ) -> Rendered {
+    let pruned;
+    let (plan, bound) = if shape.absent.is_empty() {
+        (plan, None)
+    } else {
+        pruned = prune::prune(plan, &shape.absent);
+        (&pruned, Some(prune::params(&pruned)))
+    };
     let syntax = dialect.syntax();
     let mut renderer = Renderer {
         dialect,
         syntax,
         shape,
+        bound,
         params: Vec::new(),
         aliases: 0,
         derived: Vec::new(),
@@ -215,13 +224,14 @@ pub fn render_shaped(
 pub struct Shape {
     /// `(argument, form)` of each list parameter.
     pub lists: Vec<(usize, ListForm)>,
+    /// The optional parameters that are `None`: their conditions are
+    /// dropped.
+    pub absent: Vec<usize>,
 }
 
 /// How SQLite and MySQL take a list: one placeholder per element, up to a
 /// length class, or, for a long list of integers, one JSON array read as
-/// rows (`json_each`, `JSON_TABLE`), which `examples/lists.rs` measures as
-/// fast as the placeholders on SQLite and faster on MySQL past a few
-/// hundred elements, and which no placeholder limit bounds.
+/// rows (`json_each`, `JSON_TABLE`), which no placeholder limit bounds.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ListForm {
@@ -231,8 +241,19 @@ pub enum ListForm {
     Json,
 }
 
-/// The length from which a list of integers is bound as one JSON array.
-pub const JSON_LIST_FROM: usize = 256;
+/// Whether a list of `len` integers is bound as one JSON array on
+/// `dialect`. `examples/lists.rs` measures the JSON array 1.1× to 1.5×
+/// faster than the placeholders on MySQL from 1,000 elements, 1.1× slower
+/// up to 100; on SQLite the two within a few percent at every length, so
+/// there the JSON array takes only the lists past the placeholders' last
+/// power-of-two class.
+pub fn json_list(dialect: DialectKind, len: usize) -> bool {
+    match dialect {
+        DialectKind::Postgres => false,
+        DialectKind::MySql => len >= 512,
+        DialectKind::Sqlite => len > 16_384,
+    }
+}
 
 /// `value IN (?, ?, ...)` with one placeholder per element of the length
 /// class (a false condition for an empty list), or `value IN (rows)` of
@@ -268,7 +289,7 @@ fn placeholders_or_json(
 impl Shape {
     /// Whether the SQL is the same for every argument.
     pub fn is_fixed(&self) -> bool {
-        self.lists.is_empty()
+        self.lists.is_empty() && self.absent.is_empty()
     }
 
     /// How list argument `param` is written.
@@ -302,8 +323,11 @@ pub fn length_class(len: usize) -> usize {
 struct Renderer<'p> {
     dialect: DialectKind,
     syntax: &'static dyn Syntax,
-    /// The length classes of the list parameters.
+    /// How the list parameters are written.
     shape: &'p Shape,
+    /// The arguments the plan reads, where dropped conditions left some
+    /// out: `$n` numbers them in this order.
+    bound: Option<Vec<usize>>,
     params: Vec<usize>,
     aliases: usize,
     /// The aggregates computed in derived tables: each, its table's alias

@@ -9,6 +9,15 @@ use crate::model::RelationMeta;
 use crate::plan::{Agg, Expr, Join, Plan};
 
 impl<'p> Renderer<'p> {
+    /// The number of argument `param` among those the query binds, for
+    /// placeholders that name their argument.
+    pub(super) fn position(&self, param: usize) -> usize {
+        match &self.bound {
+            Some(bound) => bound.partition_point(|&index| index < param),
+            None => param,
+        }
+    }
+
     pub(super) fn query(&mut self, plan: &'p Plan, strategy: Strategy) -> String {
         let mut scope = Scope::new(self.alias());
         let mut explicit = String::new();
@@ -316,7 +325,7 @@ impl<'p> Renderer<'p> {
             Expr::Joined(agg) => out = self.joined(agg, scope),
             Expr::Param(index) => {
                 self.params.push(*index);
-                self.syntax.placeholder(&mut out, *index);
+                self.syntax.placeholder(&mut out, self.position(*index));
             }
             Expr::Int(value) => out = value.to_string(),
             Expr::Float(value) => out = format!("{value:?}"),

@@ -3,7 +3,7 @@
 
 use std::marker::PhantomData;
 
-use crate::exec::ListProbe;
+use crate::exec::{ListProbe, OptArg};
 use crate::model::{Card, Column, Model, NotNull, Nullable, Nullity, Numeric, Relation};
 use crate::plan::Number;
 
@@ -202,7 +202,22 @@ where
 /// Checks that a list parameter holds values that fit the value it meets,
 /// and passes its elements on.
 pub fn fit_list<T, N, L: ListOf<T>>(_: &Witness<T, N>, list: L) -> ListProbe<L::Item> {
-    ListProbe::new(list.into_items())
+    ListProbe::new(Some(list.into_items()))
+}
+
+/// An optional list (`in {?list}`): as [`fit_list`], `None` dropping its
+/// condition.
+pub fn fit_optional_list<T, N, L: ListOf<T>>(
+    _: &Witness<T, N>,
+    list: Option<L>,
+) -> ListProbe<L::Item> {
+    ListProbe::new(list.map(ListOf::into_items))
+}
+
+/// An optional filter's parameter (`{?expr}`): an `Option` of one that
+/// fits the value it meets, `None` dropping its condition.
+pub fn fit_optional<T, N, V: Fits<T, N>>(_: &Witness<T, N>, value: Option<V>) -> OptArg<V> {
+    OptArg::new(value)
 }
 
 /// Checks that a parameter fits the value it meets, and passes it on.

@@ -157,7 +157,7 @@ impl Gen {
             }
             Expr::Lit(lit) => self.literal(lit),
             // Rejected by the checks.
-            Expr::Path(_) | Expr::Agg(_) => quote!(#fl::Expr::Int(0)),
+            Expr::Path(_) | Expr::Agg(_) | Expr::Optional(_) => quote!(#fl::Expr::Int(0)),
         }
     }
 }

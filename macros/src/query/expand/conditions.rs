@@ -64,11 +64,12 @@ impl Gen {
             Cond::InList {
                 expr,
                 list,
+                optional,
                 negated,
             } => {
                 let expr = self.value(expr, scope);
                 let span = param_span(list);
-                let param = self.list_param(quote!(#list), span, &expr);
+                let param = self.list_param((quote!(#list), *optional), span, &expr);
                 let nullable = nullable(std::iter::once(&expr));
                 let expr = expr.plan;
                 quote! {

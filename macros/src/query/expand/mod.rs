@@ -32,7 +32,8 @@ pub fn expand(query: &Query) -> TokenStream {
         fl: Private,
         lets: Vec::new(),
         args: Vec::new(),
-        lists: Vec::new(),
+        wrapped: Vec::new(),
+        optionals: Vec::new(),
         locals: 0,
         tree: Tree::from_query(query),
         joined: Vec::new(),
@@ -48,8 +49,11 @@ struct Gen {
     /// Parameters in the order they are rendered; a slot is reserved when a
     /// parameter is met and filled once the value it meets is typed.
     args: Vec<TokenStream>,
-    /// The slots of `args` that hold lists: already arguments of their own.
-    lists: Vec<usize>,
+    /// The slots of `args` that hold lists and optional parameters: already
+    /// arguments of their own.
+    wrapped: Vec<usize>,
+    /// The slots of `args` that hold optional parameters.
+    optionals: Vec<usize>,
     locals: usize,
     /// The aliases of the join form; `None` in the path form.
     tree: Option<Tree>,
@@ -141,7 +145,7 @@ impl Gen {
                 .iter()
                 .enumerate()
                 .map(|(slot, arg)| {
-                    if self.lists.contains(&slot) {
+                    if self.wrapped.contains(&slot) {
                         arg.clone()
                     } else {
                         quote!(#fl::Arg(::core::option::Option::Some(#arg)))
@@ -268,7 +272,7 @@ impl Gen {
                 (plan, witness, agg.func == AggFn::Sum)
             }
             // Rejected by the checks.
-            Expr::Param(_) | Expr::Lit(_) => return None,
+            Expr::Param(_) | Expr::Optional(_) | Expr::Lit(_) => return None,
         };
         self.bind(&witness, witness_value);
         Some(Field {
@@ -298,7 +302,7 @@ impl Gen {
                 Expr::Path(path) => self.column(path, Scope::ROOT, true),
                 Expr::Agg(agg) => self.agg(agg, Scope::ROOT),
                 // Rejected by the checks.
-                Expr::Param(_) | Expr::Lit(_) => return quote!(),
+                Expr::Param(_) | Expr::Optional(_) | Expr::Lit(_) => return quote!(),
             },
         };
         self.probe(expr.span(), Probe::Comparable, &witness);

@@ -63,6 +63,7 @@ impl Gen {
             Expr::Path(path) => self.column(path, scope, false),
             Expr::Agg(agg) => self.agg(agg, scope),
             Expr::Param(param) => return self.param(quote!(#param), param_span(param)),
+            Expr::Optional(param) => return self.optional(quote!(#param), param_span(param)),
             Expr::Lit(lit) => {
                 let kind = match lit {
                     Lit::Int { .. } => LitKind::Int,
@@ -178,9 +179,14 @@ impl Gen {
         }}));
     }
 
-    /// A list parameter (`value in {list}`): its argument index, checked to
-    /// hold values that fit `value`'s type.
-    pub(super) fn list_param(&mut self, list: TokenStream, span: Span, value: &Value) -> usize {
+    /// A list parameter (`value in {list}`, or `{?list}` when `optional`):
+    /// its argument index, checked to hold values that fit `value`'s type.
+    pub(super) fn list_param(
+        &mut self,
+        (list, optional): (TokenStream, bool),
+        span: Span,
+        value: &Value,
+    ) -> usize {
         let fl = self.fl;
         // The checks refuse a parameter or a literal before `in {list}`.
         let witness = value.witness.clone().unwrap_or_default();
@@ -188,13 +194,31 @@ impl Gen {
         let (fla, witness) = (fl.at(span), located_tokens(&witness, span));
         // Integers by `IntegerList`, which a long list binds as one JSON
         // array where the dialect takes no array; others by `AnyList`.
+        let fit = if optional {
+            quote_spanned!(span=> fit_optional_list)
+        } else {
+            quote_spanned!(span=> fit_list)
+        };
         self.args.push(quote_spanned! {span=> {
             #[allow(unused_imports)]
             use #fla::{AnyList as _, IntegerList as _};
-            (&#fla::fit_list(&#witness, #list)).list_arg()
+            (&#fla::#fit(&#witness, #list)).list_arg()
         }});
-        self.lists.push(self.args.len() - 1);
+        self.wrapped.push(self.args.len() - 1);
         self.args.len() - 1
+    }
+
+    /// An optional filter's parameter (`{?value}`): bound as a parameter
+    /// is, its condition dropped when it is `None`.
+    pub(super) fn optional(&mut self, value: TokenStream, span: Span) -> Value {
+        let fla = self.fl.at(span);
+        let param = self.param(value.clone(), span);
+        if let Some((slot, ..)) = param.slot {
+            self.args[slot] = quote_spanned!(span=> #fla::OptArg::new(#value));
+            self.wrapped.push(slot);
+            self.optionals.push(slot);
+        }
+        param
     }
 
     pub(super) fn param(&mut self, value: TokenStream, span: Span) -> Value {
@@ -217,7 +241,11 @@ impl Gen {
         if let (Some((slot, arg, span)), Some(partner)) = (&value.slot, partner) {
             let span = *span;
             let (fla, witness) = (fl.at(span), located_tokens(partner, span));
-            self.args[*slot] = quote_spanned!(span=> #fla::fit(&#witness, #arg));
+            self.args[*slot] = if self.optionals.contains(slot) {
+                quote_spanned!(span=> #fla::fit_optional(&#witness, #arg))
+            } else {
+                quote_spanned!(span=> #fla::fit(&#witness, #arg))
+            };
         }
     }
 

@@ -108,9 +108,11 @@ fn atom(input: ParseStream<'_>) -> syn::Result<Cond> {
         if input.peek(syn::token::Brace) {
             let content;
             braced!(content in input);
+            let optional = content.parse::<Option<Token![?]>>()?.is_some();
             return Ok(Cond::InList {
                 expr,
                 list: Box::new(content.parse()?),
+                optional,
                 negated,
             });
         }

@@ -11,8 +11,13 @@ impl Parse for Expr {
         if input.peek(syn::token::Brace) {
             let content;
             braced!(content in input);
-            let expr: syn::Expr = content.parse()?;
-            return Ok(Self::Param(Box::new(expr)));
+            let optional = content.parse::<Option<Token![?]>>()?.is_some();
+            let expr = Box::new(content.parse::<syn::Expr>()?);
+            return Ok(if optional {
+                Self::Optional(expr)
+            } else {
+                Self::Param(expr)
+            });
         }
         if input.peek(Token![-]) {
             input.parse::<Token![-]>()?;
