@@ -130,6 +130,7 @@ pub fn expand(model: &Model) -> TokenStream {
                 #value
             }
         });
+        inverse_checks.extend(back_checks(model, inverse));
         // Evaluated here, so that a relation the const functions refuse is
         // an error where the model is declared, not where a query reads it.
         let mut hops = hops_ty.clone();
@@ -139,6 +140,7 @@ pub fn expand(model: &Model) -> TokenStream {
         };));
     }
 
+    let back_relations = back_relations(model);
     let foreign_keys = model.belongs_to.iter().map(|rel| {
         let name = rel.name.unraw().to_string();
         let column = names[rel.column];
@@ -202,6 +204,7 @@ pub fn expand(model: &Model) -> TokenStream {
 
         #(#key_checks)*
         #(#inverse_checks)*
+        #(#back_relations)*
 
         // Checked only where `create_table` is called, so that columns of
         // types without an SQL type still work in queries.
@@ -341,6 +344,73 @@ fn inverse_value(model: &Model, inverse: &InverseAttr) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// The checks that the relations back which `inverse` reads without
+/// `via` (or `to`) exist on the model they are read on, which otherwise
+/// names its candidates.
+fn back_checks(model: &Model, inverse: &InverseAttr) -> Vec<TokenStream> {
+    let fl = Private;
+    let (ident, name, target) = (&model.ident, &inverse.name, &inverse.target);
+    let own = snake_case(&ident.unraw().to_string());
+    let check = |on: &syn::Path, to: TokenStream, back: String| {
+        let fl = fl.at(name.span());
+        quote_spanned!(name.span()=> const _: () = #fl::goes_back::<#on, #to>(#back);)
+    };
+    match &inverse.kind {
+        InverseKind::HasMany | InverseKind::HasOne if inverse.via.is_none() => {
+            vec![check(target, quote!(#ident), own)]
+        }
+        InverseKind::ManyToMany { join, to } => {
+            let mut checks = Vec::new();
+            if inverse.via.is_none() {
+                checks.push(check(join, quote!(#ident), own));
+            }
+            if let (None, Some(last)) = (to, last_ident(target)) {
+                checks.push(check(join, quote!(#target), snake_case(&last)));
+            }
+            checks
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Per model the `belongs_to` relations lead to (as written), the names
+/// of those relations: what a `has_many`, `has_one` or `many_to_many` on
+/// that model without `via` checks its relation back against.
+fn back_relations(model: &Model) -> Vec<TokenStream> {
+    let fl = Private;
+    let ident = &model.ident;
+    let mut targets: Vec<(String, &syn::Path, Vec<String>)> = Vec::new();
+    for rel in &model.belongs_to {
+        let target = &rel.target;
+        let key = quote!(#target).to_string();
+        let name = rel.name.unraw().to_string();
+        match targets.iter_mut().find(|(k, ..)| *k == key) {
+            Some((_, _, names)) => names.push(name),
+            None => targets.push((key, &rel.target, vec![name])),
+        }
+    }
+    targets
+        .into_iter()
+        .map(|(_, target, names)| {
+            let listed: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+            let hint = format!(
+                "`{}`'s relations to `{}` are {}: name the one this relation goes back through \
+                 with `via`, such as `via = {}`",
+                ident.unraw(),
+                quote!(#target).to_string().replace(' ', ""),
+                listed.join(" and "),
+                names[0],
+            );
+            quote! {
+                impl #fl::BelongsToModel<#target> for #ident {
+                    const NAMES: &'static [&'static str] = &[#(#names),*];
+                    const HINT: &'static str = #hint;
+                }
+            }
+        })
+        .collect()
 }
 
 /// The type of a `belongs_to` relation: to-one, nullable where its key

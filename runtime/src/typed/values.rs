@@ -225,6 +225,49 @@ pub fn fit<T, N, V: Fits<T, N>>(_: &Witness<T, N>, value: V) -> V {
     value
 }
 
+/// A model with a `belongs_to` leading to `T`: what a `has_many`,
+/// `has_one` or `many_to_many` of `T` goes back through.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no `belongs_to` leading to `{T}`, which this relation goes back through",
+    label = "no relation of `{Self}` leads back here",
+    note = "declare one on the foreign key of `{Self}`, such as `#[model(belongs_to({T}))]`"
+)]
+pub trait BelongsToModel<T> {
+    /// The names of the relations of `Self` that lead to `T`.
+    const NAMES: &'static [&'static str];
+    /// What to write when a relation names none of them.
+    const HINT: &'static str;
+}
+
+/// Checks that `S` has a `belongs_to` named `name` leading to `T`: the
+/// relation back that a `has_many`, `has_one` or `many_to_many` without
+/// `via` reads. Fails to compile with `S`'s candidates otherwise.
+pub const fn goes_back<S: BelongsToModel<T>, T>(name: &str) {
+    let mut i = 0;
+    while i < S::NAMES.len() {
+        if same_str(S::NAMES[i], name) {
+            return;
+        }
+        i += 1;
+    }
+    panic!("{}", S::HINT);
+}
+
+const fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The type a foreign key must have: its target's primary key, or an
 /// `Option` of it for a nullable relation.
 #[diagnostic::on_unimplemented(
