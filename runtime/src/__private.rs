@@ -7,8 +7,8 @@ pub use crate::exec::{
     AnyList, Arg, Args, BindList, FromRow, IntegerList, ListArg, ListProbe, OptArg, Query, SqlCache,
 };
 pub use crate::model::{
-    Bool, Card, Column, False, Many, Model, NotNull, Nullable, Nullity, Numeric, One, Optional,
-    Relation, RelationMeta, Table, ToOne, True, Unique,
+    Bool, Card, Column, False, Key, Many, Model, NotKey, NotNull, Nullable, Nullity, Numeric, One,
+    Optional, Relation, RelationMeta, Table, ToOne, True, Unique,
 };
 pub use crate::plan::{
     Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan,

@@ -31,8 +31,8 @@ pub use fanless_macros::query_as;
 #[doc = include_str!("docs/model.md")]
 pub use fanless_macros::Model;
 pub use model::{
-    Card, Column, ForeignKey, Many, Model, ModelMeta, NotNull, Nullable, Nullity, Numeric, One,
-    Optional, Relation, RelationMeta, SqlType, ToOne, Unique, UniqueKey,
+    Card, Column, ForeignKey, Key, Many, Model, ModelMeta, NotKey, NotNull, Nullable, Nullity,
+    Numeric, One, Optional, Relation, RelationMeta, SqlType, ToOne, Unique, UniqueKey,
 };
 pub use schema::{missing_indexes, MissingIndex};
 pub use sqlx;

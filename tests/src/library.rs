@@ -115,7 +115,7 @@ impl<C: Optionality> Optionality for fanless::Unique<C> {
     const OPTIONAL: bool = C::OPTIONAL;
 }
 
-fn col<M, T: KindOf, N: Nullity>(column: Column<M, T, N>) -> ColumnInfo {
+fn col<M, T: KindOf, N: Nullity, K>(column: Column<M, T, N, K>) -> ColumnInfo {
     ColumnInfo {
         name: column.name(),
         kind: T::KIND,

@@ -552,3 +552,44 @@ async fn whole_table_aggregates_make_one_row() {
     }
     drop_databases(dbs).await;
 }
+
+// In the join form, grouped by a model's primary key, its other columns
+// are one per group: selected and sorted on, and grouped by too in the SQL.
+// (Text is sorted on, not selected: the library's MySQL text is binary,
+// which sqlx reads as bytes.)
+#[tokio::test]
+async fn columns_of_a_model_grouped_by_its_key() {
+    let (dbs, data) = library::setup("grouped_by_key", SEED).await;
+    let books = books(&data);
+    let mut want: Vec<(String, i64, Option<i64>, i64)> = data.tables["lib_publisher"]
+        .iter()
+        .filter_map(|row| match (&row[0], &row[2], &row[3]) {
+            (Value::Int(id), Value::Text(name), founded) => {
+                let n = books.iter().filter(|b| b.1 == *id).count() as i64;
+                (n > 0).then(|| (name.clone(), *id, int(founded), n))
+            }
+            other => panic!("a publisher of {other:?}"),
+        })
+        .collect();
+    want.sort();
+    let want: Vec<(Option<i64>, i64)> = want
+        .into_iter()
+        .map(|(_, _, founded, n)| (founded, n))
+        .collect();
+    assert!(!want.is_empty());
+    for db in &dbs {
+        let q = query!(
+            from Publisher p join p.books b
+            select p.founded, count(b) as n
+            group by p.id
+            order by p.name, p.id
+        );
+        assert!(q
+            .sql::<sqlx::Sqlite>()
+            .contains(r#"GROUP BY t0."id", t0."founded", t0."name""#));
+        let rows = fetch_all!(db, q).unwrap();
+        let got: Vec<(Option<i64>, i64)> = rows.into_iter().map(|r| (r.founded, r.n)).collect();
+        assert_eq!(got, want, "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}

@@ -24,7 +24,12 @@ pub fn expand(model: &Model) -> TokenStream {
 
     let fields: Vec<&Ident> = model.columns.iter().map(|c| &c.field).collect();
     let types: Vec<&syn::Type> = model.columns.iter().map(|c| &c.ty).collect();
-    let column_types: Vec<TokenStream> = model.columns.iter().map(column_type).collect();
+    let column_types: Vec<TokenStream> = model
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| column_type(column, model.primary_keys == [i]))
+        .collect();
     // The SQL type of each column: its `sql_type`, or its Rust type's.
     let column_defs = model.columns.iter().map(|column| {
         let (name, ty) = (&column.name.0, &column.ty);
@@ -436,12 +441,19 @@ fn last_ident(path: &syn::Path) -> Option<String> {
         .map(|segment| segment.ident.unraw().to_string())
 }
 
-/// The type and nullity parameters of a column's `Column<M, T, N>`.
-fn column_type(column: &Column) -> TokenStream {
+/// The type, nullity and key parameters of a column's `Column<M, T, N,
+/// K>`: `K` is `Key` for the column that is the whole primary key.
+fn column_type(column: &Column, key: bool) -> TokenStream {
     let (fl, value) = (Private, &column.value);
-    if column.nullable {
-        quote!(#value, #fl::Nullable)
+    let nullity = if column.nullable {
+        quote!(#fl::Nullable)
     } else {
-        quote!(#value, #fl::NotNull)
-    }
+        quote!(#fl::NotNull)
+    };
+    let key = if key {
+        quote!(#fl::Key)
+    } else {
+        quote!(#fl::NotKey)
+    };
+    quote!(#value, #nullity, #key)
 }

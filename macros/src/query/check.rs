@@ -277,26 +277,32 @@ fn check_grouping(query: &Query, outputs: &[String], cx: &mut Ctxt) {
             _ => None,
         })
         .collect();
-    let check = |expr: &Expr, cx: &mut Ctxt| {
+    // In `select` and `order by`, a column may be grouped through its
+    // model's primary key; `having` tests what is grouped.
+    let check = |expr: &Expr, by_key: bool, cx: &mut Ctxt| {
         if let Expr::Path(path) = expr {
             let text = path.to_string();
             let is_output = path.segments.len() == 1 && outputs.contains(&text);
-            if !is_output && !grouped.contains(&text) {
+            let by_key = by_key && query.key_grouped(path).is_some();
+            if !is_output && !grouped.contains(&text) && !by_key {
                 cx.error(
                     path.span(),
-                    format!("`{text}` is neither grouped nor aggregated: add it to `group by`, or aggregate it"),
+                    format!(
+                        "`{text}` is neither grouped nor aggregated: add it to `group by`, aggregate it, \
+                         or group by its model's primary key alone"
+                    ),
                 );
             }
         }
     };
     for item in query.select.iter().flatten() {
-        check(&item.expr, cx);
+        check(&item.expr, true, cx);
     }
     if let Some(cond) = &query.having {
-        visit_cond_top(cond, &mut |expr| check(expr, cx));
+        visit_cond_top(cond, &mut |expr| check(expr, false, cx));
     }
     for order in &query.order {
-        check(&order.expr, cx);
+        check(&order.expr, true, cx);
     }
 }
 

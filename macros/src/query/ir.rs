@@ -25,6 +25,26 @@ impl Query {
     pub fn is_join_form(&self) -> bool {
         self.alias.is_some() || !self.joins.is_empty()
     }
+
+    /// For a column `alias.column` that is not grouped, while `group by`
+    /// holds one column of that alias alone: that column. Grouped by its
+    /// model's primary key (which rustc checks), each group is one row of
+    /// the alias, so the column has one value per group.
+    pub fn key_grouped(&self, path: &Path) -> Option<&Path> {
+        let [alias, _] = path.segments.as_slice() else {
+            return None;
+        };
+        let mut of_alias = self.group.iter().filter_map(|expr| match expr {
+            Expr::Path(grouped) if grouped.segments.first() == Some(alias) => Some(grouped),
+            _ => None,
+        });
+        match (of_alias.next(), of_alias.next()) {
+            (Some(key), None) if key.segments.len() == 2 && key.segments != path.segments => {
+                Some(key)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// `[left] join alias.relation... new_alias`.

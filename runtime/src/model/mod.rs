@@ -114,13 +114,22 @@ impl ModelMeta {
 type Marker<T> = PhantomData<fn() -> T>;
 
 /// A column of model `M` of type `T`, which holds `NULL` when `N` is
-/// [`Nullable`] (the field is then an `Option<T>`).
-pub struct Column<M, T, N = NotNull> {
+/// [`Nullable`] (the field is then an `Option<T>`), and is the model's
+/// whole primary key when `K` is [`Key`].
+pub struct Column<M, T, N = NotNull, K = NotKey> {
     name: &'static str,
-    marker: Marker<(M, T, N)>,
+    marker: Marker<(M, T, N, K)>,
 }
 
-impl<M, T, N> Column<M, T, N> {
+/// The marker of a column that is its model's whole primary key.
+#[derive(Debug, Clone, Copy)]
+pub enum Key {}
+
+/// The marker of any other column.
+#[derive(Debug, Clone, Copy)]
+pub enum NotKey {}
+
+impl<M, T, N, K> Column<M, T, N, K> {
     #[doc(hidden)]
     pub const fn new(name: &'static str) -> Self {
         Self {
@@ -135,15 +144,15 @@ impl<M, T, N> Column<M, T, N> {
     }
 }
 
-impl<M, T, N> Clone for Column<M, T, N> {
+impl<M, T, N, K> Clone for Column<M, T, N, K> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<M, T, N> Copy for Column<M, T, N> {}
+impl<M, T, N, K> Copy for Column<M, T, N, K> {}
 
-impl<M, T, N> fmt::Debug for Column<M, T, N> {
+impl<M, T, N, K> fmt::Debug for Column<M, T, N, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Column").field(&self.name).finish()
     }

@@ -86,7 +86,7 @@ pub fn map_of<R, O>(_: PhantomData<R>, map: fn(R) -> O) -> fn(R) -> O {
 )]
 pub trait AsColumn: Copy {}
 
-impl<M, T, N> AsColumn for Column<M, T, N> {}
+impl<M, T, N, K> AsColumn for Column<M, T, N, K> {}
 
 /// Reads the column segment of a path.
 pub fn column<C: AsColumn>(column: &C) -> C {
@@ -130,7 +130,7 @@ impl<S, T: Model, C> PathEnd for Relation<S, T, C> {
     }
 }
 
-impl<M: Model, T, N> PathEnd for Column<M, T, N> {
+impl<M: Model, T, N, K> PathEnd for Column<M, T, N, K> {
     type Model = M;
     fn finish(self, _: &mut Vec<RelationMeta>) -> Option<&'static str> {
         Some(self.name())

@@ -4,7 +4,7 @@
 use std::marker::PhantomData;
 
 use crate::exec::{ListProbe, OptArg};
-use crate::model::{Card, Column, Model, NotNull, Nullable, Nullity, Numeric, Relation};
+use crate::model::{Card, Column, Key, Model, NotNull, Nullable, Nullity, Numeric, Relation};
 use crate::plan::Number;
 
 /// The type of a value in a query, `T` or `Option<T>` as its nullity `N`
@@ -44,7 +44,7 @@ impl<T, N: Nullity> Typed for Witness<T, N> {
 }
 
 /// The type of a column.
-pub fn witness<M, T, N: Nullity>(_: &Column<M, T, N>) -> Witness<T, N> {
+pub fn witness<M, T, N: Nullity, K>(_: &Column<M, T, N, K>) -> Witness<T, N> {
     Witness::new()
 }
 
@@ -84,7 +84,7 @@ pub trait NumericColumn {
     type Sum: Numeric;
 }
 
-impl<M, T: Numeric, N> NumericColumn for Column<M, T, N> {
+impl<M, T: Numeric, N, K> NumericColumn for Column<M, T, N, K> {
     type Sum = T;
 }
 
@@ -108,7 +108,7 @@ pub fn avg<C: NumericColumn>(_: C) -> Witness<<C::Sum as Numeric>::Avg, Nullable
 }
 
 /// `min(path.column)` and `max(path.column)` are `Option` of the column's type.
-pub fn min_max<M, T, N>(_: &Column<M, T, N>) -> Witness<T, Nullable> {
+pub fn min_max<M, T, N, K>(_: &Column<M, T, N, K>) -> Witness<T, Nullable> {
     Witness::new()
 }
 
@@ -120,7 +120,7 @@ pub fn min_max<M, T, N>(_: &Column<M, T, N>) -> Witness<T, Nullable> {
 )]
 pub trait BooleanColumn {}
 
-impl<M, N> BooleanColumn for Column<M, bool, N> {}
+impl<M, N, K> BooleanColumn for Column<M, bool, N, K> {}
 
 /// Checks that a column used as a condition is a boolean.
 pub fn boolean<C: BooleanColumn>(_: C) {}
@@ -224,6 +224,20 @@ pub fn fit_optional<T, N, V: Fits<T, N>>(_: &Witness<T, N>, value: Option<V>) ->
 pub fn fit<T, N, V: Fits<T, N>>(_: &Witness<T, N>, value: V) -> V {
     value
 }
+
+/// A column that is its model's whole primary key: what `group by` holds
+/// alone for the model's other columns to be selected.
+#[diagnostic::on_unimplemented(
+    message = "grouped by this column alone, the other selected columns of its model need it to be the model's primary key, and it is not",
+    label = "not the primary key",
+    note = "group by the primary key, such as `group by d.id`, or add each selected column to `group by`"
+)]
+pub trait WholeKey {}
+
+impl<M, T, N> WholeKey for Column<M, T, N, Key> {}
+
+/// Checks that a column grouped by alone is its model's primary key.
+pub fn grouped_key<C: WholeKey>(_: &C) {}
 
 /// A model with a `belongs_to` leading to `T`: what a `has_many`,
 /// `has_one` or `many_to_many` of `T` goes back through.

@@ -116,7 +116,7 @@ impl Gen {
             .filter
             .as_ref()
             .map(|cond| self.cond(cond, Scope::ROOT));
-        let group: Vec<TokenStream> = query
+        let mut group: Vec<TokenStream> = query
             .group
             .iter()
             .map(|expr| {
@@ -127,6 +127,7 @@ impl Gen {
                 value.plan
             })
             .collect();
+        group.extend(self.key_grouped(query));
         let having = query
             .having
             .as_ref()
@@ -307,6 +308,35 @@ impl Gen {
         };
         self.probe(expr.span(), Probe::Comparable, &witness);
         quote!(#fl::Order { expr: #plan, desc: #desc, nullable: #witness.nullable() })
+    }
+
+    /// The selected or sorted columns that `group by` holds through their
+    /// model's primary key (`select d.name ... group by d.id`): each key
+    /// checked to be the
+    /// whole primary key, and each column grouped by as well, which changes
+    /// no group and which MariaDB asks for.
+    fn key_grouped(&mut self, query: &Query) -> Vec<TokenStream> {
+        let items = query.select.iter().flatten().map(|item| &item.expr);
+        let values: Vec<&Expr> = items
+            .chain(query.order.iter().map(|order| &order.expr))
+            .collect();
+        let mut grouped: Vec<String> = Vec::new();
+        let mut plans = Vec::new();
+        for value in values {
+            let Expr::Path(path) = value else { continue };
+            let Some(key) = query.key_grouped(path) else {
+                continue;
+            };
+            if grouped.contains(&path.to_string()) {
+                continue;
+            }
+            grouped.push(path.to_string());
+            let (_, _, column) = self.column_local(key, Scope::ROOT, false);
+            let span = key.segments.last().map_or_else(|| key.span(), Ident::span);
+            self.typed_check(span, quote!(grouped_key), &[], &quote!(#column));
+            plans.push(self.value(value, Scope::ROOT).plan);
+        }
+        plans
     }
 
     /// Binds `name` to `value`.

@@ -5,6 +5,18 @@ use fanless::query;
 use fanless_ui_tests::*;
 
 fn main() {
+    // Grouped by the primary key of `d`, the other columns of `d` may be
+    // selected and sorted on.
+    let by_key = query!(
+        from Department d
+        left join d.employees e
+        select d.name, count(e) as staff
+        group by d.id
+        order by d.name
+    );
+    if let Some(row) = row_of(&by_key) {
+        let _: (String, i64) = (row.name, row.staff);
+    }
     let chain = query!(
         from Store s
         join s.departments d

@@ -3,7 +3,7 @@ fn main() {
     let _ = fanless::query!(
         from Department d
         join d.employees e
-        select d.name, count(e.id) as employees
+        select d.name, e.name as employee, count(e.id) as employees
         group by d.id
     );
 }
