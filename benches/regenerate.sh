@@ -10,7 +10,7 @@ pg="${FANLESS_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
 mysql="${FANLESS_MYSQL_URL:-mysql://root@127.0.0.1:3306/test}"
 out=BENCHMARKS.md.new
 
-cargo build --release --example bench
+cargo build --release --example bench --example lists
 cargo bench -p fanless-benches --bench overhead --no-run
 
 {
@@ -52,6 +52,27 @@ warm-up one.
 STRATEGIES
     for url in sqlite::memory: "$pg" "$mysql"; do
         ./target/release/examples/bench --database-url "$url"
+    done
+    cat <<'PARAMETERS'
+
+## Parameters
+
+`cargo run --release --example lists -- --database-url URL`: a list of
+integers (`id in {ids}`) on 200,000 rows, as one placeholder per element
+against one JSON array (`json_each`, `JSON_TABLE`), by length; and an
+optional filter (`code = {?code}`) given a value, as fanless renders it
+against `(? IS NULL OR code = ?)`. Ratios to the faster of each line, from
+the 25th percentile of round-robin runs. PostgreSQL binds a list as one
+array, and is not measured here.
+
+PARAMETERS
+    for database in "SQLite sqlite::memory:" "MySQL/MariaDB $mysql"; do
+        echo "### ${database%% *}"
+        echo
+        echo '```text'
+        ./target/release/examples/lists --database-url "${database#* }"
+        echo '```'
+        echo
     done
     cat <<'OVERHEAD'
 
