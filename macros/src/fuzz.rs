@@ -44,7 +44,7 @@ fn tokens(text: &str) -> TokenStream {
         .unwrap_or_else(|e| panic!("{text} does not lex: {e}"))
 }
 
-const QUERIES: [&str; 9] = [
+const QUERIES: [&str; 10] = [
     "from Store select id, name, count(departments.employees) as staff, \
      avg(products.price where not discontinued) as price \
      where name != {excluded} and (id in (1, {two}) or name like \"a%\") \
@@ -62,6 +62,8 @@ const QUERIES: [&str; 9] = [
     "from Store where count(products where price < {p.max(1.0)}) = 0 limit {n}",
     "from Product select count(*) as n, avg(price) as mean, max(name) as last \
      where exists(store.departments) order by n",
+    "from Product select id where id in {ids} and (name = {?name} or price < {?max}) \
+     and store_id not in {?stores}",
 ];
 
 const QUERY_AS: [&str; 2] = [
@@ -347,7 +349,14 @@ fn grammar(rng: &mut Rng) -> String {
             0 => path(rng),
             1 => format!(
                 "{{{}}}",
-                rng.pick(&["x", "&y", "z.len() as i64", "None::<i64>"])
+                rng.pick(&[
+                    "x",
+                    "&y",
+                    "z.len() as i64",
+                    "None::<i64>",
+                    "?x",
+                    "?None::<i64>"
+                ])
             ),
             2 => rng.pick(&["1", "-2", "2.5", "\"s\"", "true"]).to_owned(),
             _ => {
@@ -374,6 +383,12 @@ fn grammar(rng: &mut Rng) -> String {
             0 => format!("not {}", cond(rng, depth.saturating_sub(1), value)),
             1 => format!("{} is {}null", value(rng), rng.pick(&["", "not "])),
             2 => format!("{} in ({}, {})", value(rng), value(rng), value(rng)),
+            3 if rng.below(2) == 0 => format!(
+                "{} {}in {{{}ids}}",
+                value(rng),
+                rng.pick(&["", "not "]),
+                rng.pick(&["", "?"])
+            ),
             3 => format!("{} like {}", value(rng), value(rng)),
             _ => format!(
                 "{} {} {}",
