@@ -14,6 +14,8 @@
 //! It drops and recreates its five tables (on PostgreSQL, in a schema
 //! `fanless_blog`).
 
+mod cli;
+
 use fanless::{query, Model};
 use sqlx::types::chrono::{NaiveDate, NaiveDateTime};
 use sqlx::types::Uuid;
@@ -242,18 +244,8 @@ macro_rules! page {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut url = String::from("sqlite::memory:");
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--database-url", Some(value)) => url = value,
-            _ => {
-                return Err(
-                    "usage: blog [--database-url sqlite:...|postgres://...|mysql://...]".into(),
-                )
-            }
-        }
-    }
+    let url =
+        cli::database_url("usage: blog [--database-url sqlite:...|postgres://...|mysql://...]")?;
     if url.starts_with("postgres") {
         let admin = PgPool::connect(&url).await?;
         sqlx::raw_sql("CREATE SCHEMA IF NOT EXISTS fanless_blog")

@@ -13,6 +13,8 @@
 
 use std::time::{Duration, Instant};
 
+mod cli;
+
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
 
@@ -102,14 +104,7 @@ async fn run(
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut url = String::from("sqlite::memory:");
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--database-url", Some(value)) => url = value,
-            _ => return Err("usage: lists [--database-url sqlite:...|mysql://...]".into()),
-        }
-    }
+    let url = cli::database_url("usage: lists [--database-url sqlite:...|mysql://...]")?;
     let dialect = if url.starts_with("mysql:") {
         Dialect::MySql
     } else {
