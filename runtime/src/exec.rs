@@ -131,19 +131,14 @@ where
 }
 
 /// An optional filter's parameter (`{?expr}`): `None` drops the condition
-/// that holds it, and is never bound.
+/// that holds it, and is never bound. (The shape is read before binding
+/// takes the value.)
 #[doc(hidden)]
-pub struct OptArg<T> {
-    value: Option<T>,
-    absent: bool,
-}
+pub struct OptArg<T>(Option<T>);
 
 impl<T> OptArg<T> {
     pub fn new(value: Option<T>) -> Self {
-        Self {
-            absent: value.is_none(),
-            value,
-        }
+        Self(value)
     }
 }
 
@@ -155,35 +150,30 @@ where
     const LEN: usize = 1;
 
     fn add_nth(&mut self, n: usize, arguments: &mut DB::Arguments<'q>) -> Result<(), BoxDynError> {
-        Arg(self.value.take()).add_nth(n, arguments)
+        Arg(self.0.take()).add_nth(n, arguments)
     }
 
     fn shape(&self, first: usize, shape: &mut Shape) {
-        if self.absent {
+        if self.0.is_none() {
             shape.absent.push(first);
         }
     }
 }
 
 /// A list parameter (`id in {ids}`), until it is bound: its elements (none
-/// for an optional list that is `None`), and for a long list of integers
-/// the way to write them as the JSON array SQLite and MySQL read a long
-/// one as.
+/// for an optional list that is `None`; the shape is read before binding
+/// takes them), and for a list of integers the way to write them as the
+/// JSON array SQLite and MySQL read a long one as.
 #[doc(hidden)]
 pub struct ListArg<T> {
     values: Option<Vec<T>>,
     json: Option<fn(&[T]) -> String>,
-    absent: bool,
 }
 
 impl<T> ListArg<T> {
     /// The list, bound element by element.
     pub fn new(values: Option<Vec<T>>) -> Self {
-        Self {
-            absent: values.is_none(),
-            values,
-            json: None,
-        }
+        Self { values, json: None }
     }
 
     /// The list of integers, bound as one JSON array where it is long.
@@ -192,7 +182,6 @@ impl<T> ListArg<T> {
         T: JsonInteger,
     {
         Self {
-            absent: values.is_none(),
             values,
             json: Some(json_array),
         }
@@ -362,7 +351,6 @@ where
                 let list = ListArg {
                     json: self.json.filter(|_| self.as_json::<DB>()),
                     values: self.values.take(),
-                    absent: false,
                 };
                 DB::add_list(list, arguments)
             }
@@ -372,17 +360,12 @@ where
     }
 
     fn shape(&self, first: usize, shape: &mut Shape) {
-        if self.absent {
-            shape.absent.push(first);
-            return;
-        }
         // PostgreSQL binds one array: its text is the same for any list.
         let form = match &self.values {
-            _ if DB::KIND == DialectKind::Postgres => return,
-            _ if self.as_json::<DB>() => ListForm::Json,
-            values => {
-                ListForm::Placeholders(sql::length_class(values.as_ref().map_or(0, Vec::len)))
-            }
+            None => return shape.absent.push(first),
+            Some(_) if DB::KIND == DialectKind::Postgres => return,
+            Some(_) if self.as_json::<DB>() => ListForm::Json,
+            Some(values) => ListForm::Placeholders(sql::length_class(values.len())),
         };
         shape.lists.push((first, form));
     }
