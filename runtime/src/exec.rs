@@ -318,25 +318,21 @@ where
     Ok(())
 }
 
-#[cfg(feature = "sqlite")]
-impl<'q, T> BindList<'q, T> for sqlx::Sqlite
-where
-    T: Encode<'q, Self> + Type<Self> + Clone + Send + 'q,
-{
-    fn add_list(list: ListArg<T>, arguments: &mut Self::Arguments<'q>) -> Result<(), BoxDynError> {
-        add_expanded::<Self, T>(list, arguments)
-    }
+macro_rules! bind_expanded {
+    ($($feature:literal $db:ty),*) => {$(
+        #[cfg(feature = $feature)]
+        impl<'q, T> BindList<'q, T> for $db
+        where
+            T: Encode<'q, Self> + Type<Self> + Clone + Send + 'q,
+        {
+            fn add_list(list: ListArg<T>, arguments: &mut Self::Arguments<'q>) -> Result<(), BoxDynError> {
+                add_expanded::<Self, T>(list, arguments)
+            }
+        }
+    )*};
 }
 
-#[cfg(feature = "mysql")]
-impl<'q, T> BindList<'q, T> for sqlx::MySql
-where
-    T: Encode<'q, Self> + Type<Self> + Clone + Send + 'q,
-{
-    fn add_list(list: ListArg<T>, arguments: &mut Self::Arguments<'q>) -> Result<(), BoxDynError> {
-        add_expanded::<Self, T>(list, arguments)
-    }
-}
+bind_expanded!("sqlite" sqlx::Sqlite, "mysql" sqlx::MySql);
 
 impl<'q, DB, T> Args<'q, DB> for ListArg<T>
 where

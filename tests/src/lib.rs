@@ -449,13 +449,7 @@ pub async fn run_plan(
             }
         };
         if json_list(dialect(db), items.len()) {
-            let numbers: Vec<String> = items
-                .iter()
-                .map(|item| match item {
-                    Value::Int(n) => n.to_string(),
-                    other => panic!("an integer list holding {other:?}"),
-                })
-                .collect();
+            let numbers: Vec<String> = integers(items).iter().map(ToString::to_string).collect();
             shape.lists.push((i, ListForm::Json));
             spread.push(vec![(
                 Kind::Text,

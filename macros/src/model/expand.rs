@@ -292,7 +292,7 @@ fn inverse_value(model: &Model, inverse: &InverseAttr) -> Option<TokenStream> {
         inverse
             .via
             .clone()
-            .or_else(|| ident_of(&snake_case(&model.ident.unraw().to_string()), name.span()))
+            .or_else(|| ident_of(&default_back(model), name.span()))
     };
     Some(match &inverse.kind {
         InverseKind::HasMany | InverseKind::HasOne => {
@@ -312,7 +312,7 @@ fn inverse_value(model: &Model, inverse: &InverseAttr) -> Option<TokenStream> {
             let via = back()?;
             let to = match to {
                 Some(to) => to.clone(),
-                None => ident_of(&snake_case(&last_ident(target)?), name.span())?,
+                None => ident_of(&default_to(target)?, name.span())?,
             };
             let belongs_to = quote_spanned!(name.span()=> <#join as ::fanless::Model>::BELONGS_TO);
             quote_spanned! {name.span()=>
@@ -351,13 +351,25 @@ fn inverse_value(model: &Model, inverse: &InverseAttr) -> Option<TokenStream> {
     })
 }
 
+/// The relation back a `has_many`, `has_one` or `many_to_many` without
+/// `via` reads: named after the model, in snake_case.
+fn default_back(model: &Model) -> String {
+    snake_case(&model.ident.unraw().to_string())
+}
+
+/// The relation of a join model a `many_to_many` without `to` reads:
+/// named after the target, in snake_case.
+fn default_to(target: &syn::Path) -> Option<String> {
+    last_ident(target).map(|last| snake_case(&last))
+}
+
 /// The checks that the relations back which `inverse` reads without
 /// `via` (or `to`) exist on the model they are read on, which otherwise
 /// names its candidates.
 fn back_checks(model: &Model, inverse: &InverseAttr) -> Vec<TokenStream> {
     let fl = Private;
     let (ident, name, target) = (&model.ident, &inverse.name, &inverse.target);
-    let own = snake_case(&ident.unraw().to_string());
+    let own = default_back(model);
     let check = |on: &syn::Path, to: TokenStream, back: String| {
         let fl = fl.at(name.span());
         quote_spanned!(name.span()=> const _: () = #fl::goes_back::<#on, #to>(#back);)
@@ -371,8 +383,8 @@ fn back_checks(model: &Model, inverse: &InverseAttr) -> Vec<TokenStream> {
             if inverse.via.is_none() {
                 checks.push(check(join, quote!(#ident), own));
             }
-            if let (None, Some(last)) = (to, last_ident(target)) {
-                checks.push(check(join, quote!(#target), snake_case(&last)));
+            if let (None, Some(to)) = (to, default_to(target)) {
+                checks.push(check(join, quote!(#target), to));
             }
             checks
         }

@@ -147,45 +147,23 @@ impl<DB, T: SqlType<DB>> SqlType<DB> for Option<T> {
     const NULLABLE: bool = true;
 }
 
+// Each type's SQL type on PostgreSQL, SQLite and MySQL, behind the cargo
+// feature in brackets. Date and time types hold microseconds at most on
+// PostgreSQL and, with `(6)`, on MySQL; SQLite holds the text sqlx writes,
+// which sorts as the values do for one type (and, for `DateTime<Utc>`, one
+// offset).
 macro_rules! sql_types {
-    ($feature:literal, $db:ty, $($t:ty => $sql:literal),* $(,)?) => {
+    ($([$($feature:literal)?] $t:ty => $pg:literal, $sqlite:literal, $mysql:literal;)*) => {
         $(
-            #[cfg(feature = $feature)]
-            impl SqlType<$db> for $t {
-                const SQL: &'static str = $sql;
-            }
-        )*
-    };
-}
-
-sql_types!("postgres", sqlx::Postgres,
-    bool => "BOOLEAN", i16 => "SMALLINT", i32 => "INTEGER", i64 => "BIGINT",
-    f32 => "REAL", f64 => "DOUBLE PRECISION", String => "TEXT COLLATE \"C\"", Vec<u8> => "BYTEA",
-);
-sql_types!("sqlite", sqlx::Sqlite,
-    bool => "BOOLEAN", i16 => "INTEGER", i32 => "INTEGER", i64 => "INTEGER",
-    f32 => "REAL", f64 => "REAL", String => "TEXT", Vec<u8> => "BLOB",
-);
-sql_types!("mysql", sqlx::MySql,
-    bool => "BOOLEAN", i16 => "SMALLINT", i32 => "INT", i64 => "BIGINT",
-    f32 => "FLOAT", f64 => "DOUBLE", String => "VARCHAR(255)", Vec<u8> => "BLOB",
-);
-
-// Date and time types hold microseconds at most on PostgreSQL and, with
-// `(6)`, on MySQL; SQLite holds the text sqlx writes, which sorts as the
-// values do for one type (and, for `DateTime<Utc>`, one offset).
-macro_rules! feature_sql_types {
-    ($feature:literal: $($t:ty => $pg:literal, $sqlite:literal, $mysql:literal;)*) => {
-        $(
-            #[cfg(all(feature = $feature, feature = "postgres"))]
+            #[cfg(all(feature = "postgres" $(, feature = $feature)?))]
             impl SqlType<sqlx::Postgres> for $t {
                 const SQL: &'static str = $pg;
             }
-            #[cfg(all(feature = $feature, feature = "sqlite"))]
+            #[cfg(all(feature = "sqlite" $(, feature = $feature)?))]
             impl SqlType<sqlx::Sqlite> for $t {
                 const SQL: &'static str = $sqlite;
             }
-            #[cfg(all(feature = $feature, feature = "mysql"))]
+            #[cfg(all(feature = "mysql" $(, feature = $feature)?))]
             impl SqlType<sqlx::MySql> for $t {
                 const SQL: &'static str = $mysql;
             }
@@ -193,23 +171,25 @@ macro_rules! feature_sql_types {
     };
 }
 
-feature_sql_types!("chrono":
-    sqlx::types::chrono::NaiveDate => "DATE", "TEXT", "DATE";
-    sqlx::types::chrono::NaiveTime => "TIME", "TEXT", "TIME(6)";
-    sqlx::types::chrono::NaiveDateTime => "TIMESTAMP", "TEXT", "DATETIME(6)";
-    sqlx::types::chrono::DateTime<sqlx::types::chrono::Utc> => "TIMESTAMPTZ", "TEXT", "DATETIME(6)";
-);
-feature_sql_types!("time":
-    sqlx::types::time::Date => "DATE", "TEXT", "DATE";
-    sqlx::types::time::Time => "TIME", "TEXT", "TIME(6)";
-    sqlx::types::time::PrimitiveDateTime => "TIMESTAMP", "TEXT", "DATETIME(6)";
-    sqlx::types::time::OffsetDateTime => "TIMESTAMPTZ", "TEXT", "DATETIME(6)";
-);
-feature_sql_types!("uuid":
-    sqlx::types::Uuid => "UUID", "BLOB", "BINARY(16)";
-);
-feature_sql_types!("json":
-    sqlx::types::JsonValue => "JSONB", "TEXT", "JSON";
+sql_types!(
+    [] bool => "BOOLEAN", "BOOLEAN", "BOOLEAN";
+    [] i16 => "SMALLINT", "INTEGER", "SMALLINT";
+    [] i32 => "INTEGER", "INTEGER", "INT";
+    [] i64 => "BIGINT", "INTEGER", "BIGINT";
+    [] f32 => "REAL", "REAL", "FLOAT";
+    [] f64 => "DOUBLE PRECISION", "REAL", "DOUBLE";
+    [] String => "TEXT COLLATE \"C\"", "TEXT", "VARCHAR(255)";
+    [] Vec<u8> => "BYTEA", "BLOB", "BLOB";
+    ["chrono"] sqlx::types::chrono::NaiveDate => "DATE", "TEXT", "DATE";
+    ["chrono"] sqlx::types::chrono::NaiveTime => "TIME", "TEXT", "TIME(6)";
+    ["chrono"] sqlx::types::chrono::NaiveDateTime => "TIMESTAMP", "TEXT", "DATETIME(6)";
+    ["chrono"] sqlx::types::chrono::DateTime<sqlx::types::chrono::Utc> => "TIMESTAMPTZ", "TEXT", "DATETIME(6)";
+    ["time"] sqlx::types::time::Date => "DATE", "TEXT", "DATE";
+    ["time"] sqlx::types::time::Time => "TIME", "TEXT", "TIME(6)";
+    ["time"] sqlx::types::time::PrimitiveDateTime => "TIMESTAMP", "TEXT", "DATETIME(6)";
+    ["time"] sqlx::types::time::OffsetDateTime => "TIMESTAMPTZ", "TEXT", "DATETIME(6)";
+    ["uuid"] sqlx::types::Uuid => "UUID", "BLOB", "BINARY(16)";
+    ["json"] sqlx::types::JsonValue => "JSONB", "TEXT", "JSON";
 );
 
 #[cfg(all(feature = "json", feature = "postgres"))]
