@@ -294,6 +294,7 @@ where
 
 /// Binds the JSON array, or the elements, then the last of them again up
 /// to the length class.
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
 fn add_expanded<'q, DB, T>(
     list: ListArg<T>,
     arguments: &mut DB::Arguments<'q>,
