@@ -10,8 +10,10 @@ pub use crate::model::{
     Bool, Card, Column, False, Key, Many, Model, NotKey, NotNull, Nullable, Nullity, Numeric, One,
     Optional, Relation, RelationMeta, Table, ToOne, True, Unique,
 };
+pub use crate::nest::{Children, Collection, Load, ParentKey};
 pub use crate::plan::{
-    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan,
+    Agg, AggFn, CmpOp, Collection as CollectionPlan, ColumnPath, Cond, Expr, Item, Join, JoinedAgg,
+    Number, Order, Parent, Plan,
 };
 pub use crate::sql::{
     create_table, json_list, length_class, render_shaped, render_with, ColumnDef, DialectKind,

@@ -54,7 +54,7 @@ impl SqlCache {
         }
     }
 
-    fn get(
+    pub(crate) fn get(
         &'static self,
         kind: DialectKind,
         shape: Shape,
@@ -583,12 +583,7 @@ where
         A: Args<'q, DB>,
     {
         let rendered = self.rendered::<DB>();
-        let span = tracing::debug_span!(
-            "fanless.query",
-            db.statement = rendered.sql.as_str(),
-            rows = tracing::field::Empty
-        );
-        (rendered, span)
+        (rendered, span(&rendered.sql))
     }
 
     /// The sqlx query: `sql` with the parameters bound, decoding each row.
@@ -612,16 +607,46 @@ where
         Raw: FromRow<DB::Row> + Send + 'q,
         O: Send + Unpin + 'q,
     {
-        let mut arguments = DB::Arguments::default();
         let mut args = self.args;
-        for &n in &rendered.order {
-            args.add_nth(n, &mut arguments)
-                .map_err(sqlx::Error::Encode)?;
-        }
+        let arguments = bind::<DB, _, ()>(rendered, &mut args, None)?;
         let map = self.map;
         Ok(sqlx::query_with(rendered.sql.as_str(), arguments)
             .try_map(move |row: DB::Row| Raw::from_row(&row).map(map)))
     }
+}
+
+/// The span of one statement: its SQL, and the rows it returned once
+/// recorded.
+pub(crate) fn span(sql: &str) -> tracing::Span {
+    tracing::debug_span!(
+        "fanless.query",
+        db.statement = sql,
+        rows = tracing::field::Empty
+    )
+}
+
+/// The arguments of `rendered` in the order its text reads them: from
+/// `args`, and past them from `list` (a collection's parent keys).
+pub(crate) fn bind<'q, DB, A, L>(
+    rendered: &Rendered,
+    args: &mut A,
+    mut list: Option<&mut L>,
+) -> Result<DB::Arguments<'q>, sqlx::Error>
+where
+    DB: Dialect,
+    A: Args<'q, DB>,
+    L: Args<'q, DB>,
+{
+    let mut arguments = DB::Arguments::default();
+    for &n in &rendered.order {
+        let bound = match (n.checked_sub(A::LEN), list.as_deref_mut()) {
+            (None, _) => args.add_nth(n, &mut arguments),
+            (Some(n), Some(list)) => list.add_nth(n, &mut arguments),
+            (Some(n), None) => Err(format!("the query has no parameter {n} more").into()),
+        };
+        bound.map_err(sqlx::Error::Encode)?;
+    }
+    Ok(arguments)
 }
 
 /// The rows of [`Query::fetch`], polled inside the query's span, which

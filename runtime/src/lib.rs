@@ -15,6 +15,7 @@ extern crate self as fanless;
 
 mod exec;
 mod model;
+mod nest;
 mod plan;
 mod schema;
 mod sql;
@@ -34,5 +35,6 @@ pub use model::{
     Card, Column, ForeignKey, Key, Many, Model, ModelMeta, NotKey, NotNull, Nullable, Nullity,
     Numeric, One, Optional, Relation, RelationMeta, SqlType, ToOne, Unique, UniqueKey,
 };
+pub use nest::Nested;
 pub use schema::{missing_indexes, MissingIndex};
 pub use sqlx;

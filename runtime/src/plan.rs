@@ -26,6 +26,12 @@ pub struct Plan {
     pub limit: Option<Expr>,
     /// `offset`: an integer literal or a parameter.
     pub offset: Option<Expr>,
+    /// For the plan of a collection: the rows it belongs to. `limit` and
+    /// `offset` then count the rows of each parent.
+    pub parent: Option<Parent>,
+    /// The collections each row holds, each loaded by a statement of its
+    /// own, keyed on the rows' primary key.
+    pub collections: Vec<Collection>,
 }
 
 impl Plan {
@@ -41,8 +47,31 @@ impl Plan {
             order: Vec::new(),
             limit: None,
             offset: None,
+            parent: None,
+            collections: Vec::new(),
         }
     }
+}
+
+/// What a collection's rows belong to: the rows of `model` whose keys a
+/// list argument holds, each with the rows its path reaches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parent {
+    /// The model of the parent rows; its primary key is one column.
+    pub model: &'static ModelMeta,
+    /// The to-many path from the parent to the collection's model.
+    pub hops: Vec<RelationMeta>,
+    /// The list argument holding the parents' keys.
+    pub keys: usize,
+}
+
+/// `path { items ... } as name`: a `Vec` of rows in each row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collection {
+    /// The field name.
+    pub name: &'static str,
+    /// The rows, over the path's last model, with [`Plan::parent`] set.
+    pub plan: Plan,
 }
 
 /// `[left] join alias.path new_alias`.

@@ -10,6 +10,13 @@ use super::visit::{visit_cond_top, visit_conds, visit_expr, visit_exprs};
 use crate::diag::Ctxt;
 
 pub fn check(query: &Query, cx: &mut Ctxt) {
+    check_query(query, query.as_type.is_some(), false, cx);
+}
+
+/// The checks of a query, or of a collection's rows (`inside`); `as_type`:
+/// in `query_as!`.
+fn check_query(query: &Query, as_type: bool, inside: bool, cx: &mut Ctxt) {
+    check_collections(query, as_type, cx);
     check_select(query, cx);
     check_lists(query, cx);
     check_optionals(query, cx);
@@ -21,9 +28,116 @@ pub fn check(query: &Query, cx: &mut Ctxt) {
         check_join_form(query, cx);
     } else {
         check_path_form(query, cx);
-        check_whole_table(query, cx);
+        if !inside {
+            check_whole_table(query, cx);
+        }
         visit_exprs(query, &mut |expr| check_agg(expr, cx));
     }
+}
+
+// A collection stands in the path form's `select`, has a name of its own,
+// and, in `query_as!`, names the type of its rows. Its rows are checked as
+// a query of their own, without the aggregates of every row of the query.
+fn check_collections(query: &Query, as_type: bool, cx: &mut Ctxt) {
+    let items: Vec<String> = query
+        .select
+        .iter()
+        .flatten()
+        .filter_map(|item| item.name().map(ToString::to_string))
+        .collect();
+    let mut names: Vec<String> = Vec::new();
+    if let Some(extra) = query.collections.get(MAX_COLLECTIONS) {
+        cx.error(
+            extra.brace,
+            format!(
+                "a row holds at most {MAX_COLLECTIONS} collections: nest some in others, or \
+                 load them with a query of their own"
+            ),
+        );
+    }
+    for order in &query.order {
+        let named = match &order.expr {
+            Expr::Path(path) if path.segments.len() == 1 => query
+                .collections
+                .iter()
+                .find(|collection| collection.name == path.segments[0]),
+            _ => None,
+        };
+        if let Some(collection) = named {
+            let name = &collection.name;
+            cx.error(
+                order.expr.span(),
+                format!(
+                    "`{name}` is a collection, which has no one value to sort by: sort by a \
+                     column or an aggregate, such as `count({}) as {name}_count`",
+                    collection.path
+                ),
+            );
+        }
+    }
+    for collection in &query.collections {
+        let (path, name) = (&collection.path, &collection.name);
+        if query.is_join_form() {
+            cx.error(
+                collection.brace,
+                format!(
+                    "`{path} {{ ... }}` is a collection, which the path form selects: `from Model select {path} {{ ... }} as {name}`; in the join form each row is one combination of joined rows"
+                ),
+            );
+            continue;
+        }
+        let text = name.to_string();
+        if items.contains(&text) || names.contains(&text) {
+            cx.error(
+                name.span(),
+                format!(
+                    "`{text}` is selected twice; give one a different name: `... as other_{text}`"
+                ),
+            );
+        }
+        names.push(text);
+        match (as_type, &collection.row_type) {
+            (true, None) => cx.error(
+                name.span(),
+                format!(
+                    "`query_as!` builds each row of `{name}` as a type of yours: name it, such as `as {name}: {}Row`",
+                    upper_first(&name.to_string())
+                ),
+            ),
+            (false, Some(row_type)) => cx.error(
+                syn::spanned::Spanned::span(row_type),
+                format!(
+                    "the rows of `query!` are anonymous structs, and so are those of `{name}`: build them as your own types with `query_as!`, or write `as {name}`"
+                ),
+            ),
+            _ => {}
+        }
+        visit_exprs(&collection.query, &mut |expr| {
+            match expr {
+            Expr::Agg(agg) if agg.is_whole_table() => cx.error(
+                agg.name.span(),
+                format!(
+                    "`{}` would aggregate every row of `{path}`, which a collection lists: aggregate them in the row that holds it, such as `count({path}) as {name}_count`",
+                    Text { strip: &[] }.expr(expr)
+                ),
+            ),
+            _ => {}
+        }
+        });
+        check_query(&collection.query, as_type, true, cx);
+    }
+}
+
+/// The most collections one row holds: the loaders of a level are a tuple
+/// at most this wide.
+const MAX_COLLECTIONS: usize = 8;
+
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 // `count(*)` and `sum`, `avg`, `min` or `max` of a root column read every

@@ -18,6 +18,26 @@ pub struct Query {
     pub order: Vec<Order>,
     pub limit: Option<Expr>,
     pub offset: Option<Expr>,
+    /// The collections of `select`, in written order.
+    pub collections: Vec<Collection>,
+}
+
+/// `path { items [where ...] [order by ...] [limit n] [offset n] } as name`
+/// in a `select`: a `Vec` of rows of the path's last model in each row.
+pub struct Collection {
+    /// The to-many path from the query's model.
+    pub path: Path,
+    /// The braces, for messages about the collection as a whole.
+    pub brace: Span,
+    /// The rows: items, `where`, `order by`, `limit` and `offset`, over the
+    /// path's last model (`from` is the path's last segment, for messages).
+    pub query: Query,
+    /// The field name: the alias, or the path's last segment.
+    pub name: Ident,
+    /// `as name: Type`, the type `query_as!` builds each row as.
+    pub row_type: Option<syn::Path>,
+    /// How many `select` items come before it.
+    pub position: usize,
 }
 
 impl Query {

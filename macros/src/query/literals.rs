@@ -9,6 +9,9 @@ use super::visit::visit_conds;
 use crate::diag::Ctxt;
 
 pub fn check(query: &Query, cx: &mut Ctxt) {
+    for collection in &query.collections {
+        check(&collection.query, cx);
+    }
     visit_conds(query, &mut |cond| match cond {
         Cond::Cmp(a, _, b) => meet(a, b, cx),
         Cond::In { expr, list, .. } => {

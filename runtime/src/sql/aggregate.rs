@@ -133,6 +133,7 @@ impl<'p> Renderer<'p> {
             correlation,
             key,
             last,
+            ..
         } = self.chain(hops, &scope.aliases[0]);
         let mut inner = Scope::new(last);
         let mut columns = String::new();

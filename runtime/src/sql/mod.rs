@@ -188,12 +188,16 @@ pub fn render_shaped(
     shape: &Shape,
 ) -> Rendered {
     let pruned;
-    let (plan, bound) = if shape.absent.is_empty() {
-        (plan, None)
+    let plan = if shape.absent.is_empty() {
+        plan
     } else {
         pruned = prune::prune(plan, &shape.absent);
-        (&pruned, Some(prune::params(&pruned)))
+        &pruned
     };
+    // The arguments of a query with collections are shared by its
+    // statements, so each numbers the ones it reads.
+    let nested = plan.parent.is_some() || !plan.collections.is_empty();
+    let bound = (nested || !shape.absent.is_empty()).then(|| prune::params(plan));
     let syntax = dialect.syntax();
     let mut renderer = Renderer {
         dialect,
@@ -227,6 +231,21 @@ pub struct Shape {
     /// The optional parameters that are `None`: their conditions are
     /// dropped.
     pub absent: Vec<usize>,
+}
+
+/// How the statements of a query with collections read one snapshot:
+/// what to run before the transaction begins, and how it begins. Read
+/// only, repeatable read (SQLite's transactions read one snapshot as they
+/// are).
+pub fn snapshot(dialect: DialectKind) -> (Option<&'static str>, &'static str) {
+    match dialect {
+        DialectKind::Postgres => (None, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"),
+        DialectKind::MySql => (
+            Some("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"),
+            "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY",
+        ),
+        DialectKind::Sqlite => (None, "BEGIN"),
+    }
 }
 
 /// How SQLite and MySQL take a list: one placeholder per element, up to a
@@ -341,6 +360,15 @@ struct Renderer<'p> {
 /// The common table expression of the root keys a query selects first.
 const KEYS: &str = "fanless_keys";
 
+/// The column of a collection's row that holds its parent's key.
+const PARENT: &str = "fanless_parent";
+
+/// The column of a row with collections that holds its own key.
+const KEY: &str = "fanless_key";
+
+/// The column that numbers a collection's rows in each parent.
+const RANK: &str = "fanless_rank";
+
 /// A relation path as one chain of inner joins from an outer alias.
 struct Chain {
     /// `table AS alias INNER JOIN ...`
@@ -352,6 +380,8 @@ struct Chain {
     key: String,
     /// The alias of the last table.
     last: String,
+    /// The column of the outer alias that `correlation` reads.
+    outer: &'static str,
 }
 
 /// The tables a condition or value is read from (the root's alias, then

@@ -10,7 +10,7 @@ use crate::plan::{Cond, Expr, Plan};
 /// The arguments `plan` still reads, in order: what a dialect whose
 /// placeholders name their argument numbers from 1.
 pub(super) fn params(plan: &Plan) -> Vec<usize> {
-    let mut params = Vec::new();
+    let mut params: Vec<usize> = plan.parent.iter().map(|parent| parent.keys).collect();
     let conds = plan.filter.iter().chain(&plan.having);
     for cond in conds {
         cond_params(cond, &mut params);

@@ -4,9 +4,9 @@
 use std::fmt::Write;
 
 use super::strategy::{self, Form, Strategy};
-use super::{Chain, Renderer, Scope, ToOneJoin, KEYS};
+use super::{Chain, DialectKind, Renderer, Scope, ToOneJoin, KEY, KEYS, PARENT, RANK};
 use crate::model::RelationMeta;
-use crate::plan::{Agg, Expr, Join, Plan};
+use crate::plan::{Agg, Expr, Join, Parent, Plan};
 
 impl<'p> Renderer<'p> {
     /// The number of argument `param` among those the query binds, for
@@ -19,7 +19,20 @@ impl<'p> Renderer<'p> {
     }
 
     pub(super) fn query(&mut self, plan: &'p Plan, strategy: Strategy) -> String {
-        let mut scope = Scope::new(self.alias());
+        // A collection's rows come from its path, from the parents' keys.
+        let (mut scope, root, parent) = match &plan.parent {
+            Some(parent) => {
+                let (from, alias, key) = self.parent_from(parent);
+                (Scope::new(alias), from, Some((key, parent.keys)))
+            }
+            None => {
+                let alias = self.alias();
+                let mut from = String::new();
+                self.syntax.quote(&mut from, plan.root.table);
+                let _ = write!(from, " AS {alias}");
+                (Scope::new(alias), from, None)
+            }
+        };
         let mut explicit = String::new();
         self.explicit.push(plan.root);
         for join in &plan.joins {
@@ -64,6 +77,37 @@ impl<'p> Renderer<'p> {
                 }
             }
         }
+        if let Some((key, _)) = &parent {
+            let _ = write!(select, ", {key} AS {PARENT}");
+        }
+        if !plan.collections.is_empty() {
+            select.push_str(", ");
+            self.key_columns(&mut select, plan, &scope.aliases[0], Some(KEY));
+        }
+        // Limited per parent, rows are numbered in each parent's order.
+        let windowed = parent.is_some() && (plan.limit.is_some() || plan.offset.is_some());
+        let mut ranked = Vec::new();
+        if windowed {
+            for (i, key) in plan.order.iter().enumerate() {
+                let name = match &key.expr {
+                    Expr::Output(name) => (*name).to_owned(),
+                    expr => {
+                        let value = self.expr(expr, &mut scope);
+                        let name = format!("fanless_o{i}");
+                        let _ = write!(select, ", {value} AS {name}");
+                        name
+                    }
+                };
+                ranked.push((name, key.desc, key.nullable));
+            }
+            for (i, column) in plan.root.primary_key.iter().enumerate() {
+                let name = format!("fanless_t{i}");
+                select.push_str(", ");
+                self.column(&mut select, &scope.aliases[0], column);
+                let _ = write!(select, " AS {name}");
+                ranked.push((name, false, false));
+            }
+        }
         // Derived tables come after the select list in the text, and take
         // their parameters in that order.
         if let Some((key, _)) = keys {
@@ -75,9 +119,23 @@ impl<'p> Renderer<'p> {
             explicit.push_str(&table);
         }
         // The selected keys already hold the filter and the limit.
+        // The parents' keys come first in `where`, and take their argument
+        // first.
+        let member = parent.as_ref().map(|(key, param)| {
+            let form = self.shape.list_form(*param);
+            self.params.push(*param);
+            let mut member = String::new();
+            let position = self.position(*param);
+            self.syntax.list_member(&mut member, key, position, form);
+            member
+        });
         let filter = match keys {
             Some(_) => None,
             None => plan.filter.as_ref().map(|cond| self.cond(cond, &mut scope)),
+        };
+        let filter = match (member, filter) {
+            (Some(member), Some(filter)) => Some(format!("{member} AND ({filter})")),
+            (member, filter) => member.or(filter),
         };
         let group: Vec<String> = plan
             .group
@@ -86,8 +144,16 @@ impl<'p> Renderer<'p> {
             .collect();
         let having = plan.having.as_ref().map(|cond| self.cond(cond, &mut scope));
         let mut order = String::new();
-        self.order_by(&mut order, plan, &mut scope, false);
-        if keys.is_none() {
+        if !windowed {
+            self.order_by(&mut order, plan, &mut scope, false);
+        }
+        if parent.is_some() && !windowed {
+            // The key breaks ties, so that each parent's rows come in one
+            // order.
+            order.push_str(if order.is_empty() { " ORDER BY " } else { ", " });
+            self.key_columns(&mut order, plan, &scope.aliases[0], None);
+        }
+        if keys.is_none() && !windowed {
             self.limit_offset(&mut order, plan, &mut scope);
         }
 
@@ -95,9 +161,7 @@ impl<'p> Renderer<'p> {
             Some((_, keys)) => format!("WITH {KEYS} AS{} ({keys}) ", self.syntax.inline_cte()),
             None => String::new(),
         };
-        let _ = write!(sql, "SELECT {select} FROM ");
-        self.syntax.quote(&mut sql, plan.root.table);
-        let _ = write!(sql, " AS {}{explicit}", scope.aliases[0]);
+        let _ = write!(sql, "SELECT {select} FROM {root}{explicit}");
         self.joins(&mut sql, &scope);
         if let Some(filter) = filter {
             sql.push_str(" WHERE ");
@@ -112,7 +176,110 @@ impl<'p> Renderer<'p> {
             sql.push_str(&having);
         }
         sql.push_str(&order);
+        if windowed {
+            sql = self.per_parent(plan, &sql, &ranked, &mut scope);
+        }
         sql
+    }
+
+    /// The rows of `inner`, a collection's statement, cut to `limit` and
+    /// `offset` per parent: numbered in each parent's order (`ranked`: the
+    /// inner columns of the order keys, then of the primary key), then
+    /// kept by number. Each parent's rows come in that order.
+    fn per_parent(
+        &mut self,
+        plan: &Plan,
+        inner: &str,
+        ranked: &[(String, bool, bool)],
+        scope: &mut Scope,
+    ) -> String {
+        let mut order = String::new();
+        for (i, (name, desc, nullable)) in ranked.iter().enumerate() {
+            if i > 0 {
+                order.push_str(", ");
+            }
+            let mut key = String::from("tw.");
+            self.syntax.quote(&mut key, name);
+            if *nullable {
+                self.syntax.nullable_order(&mut order, &key, *desc);
+            } else {
+                order.push_str(&key);
+                order.push_str(if *desc { " DESC" } else { " ASC" });
+            }
+        }
+        let number = format!("ROW_NUMBER() OVER (PARTITION BY tw.{PARENT} ORDER BY {order})");
+        // MySQL numbers rows as unsigned integers, which subtracting the
+        // offset must not overflow.
+        let number = match self.dialect {
+            DialectKind::MySql => format!("CAST({number} AS SIGNED)"),
+            DialectKind::Postgres | DialectKind::Sqlite => number,
+        };
+        let mut columns = String::new();
+        for item in plan.select.iter().flatten() {
+            columns.push_str("tr.");
+            self.syntax.quote(&mut columns, item.name);
+            columns.push_str(", ");
+        }
+        let _ = write!(columns, "tr.{PARENT}");
+        if !plan.collections.is_empty() {
+            let _ = write!(columns, ", tr.{KEY}");
+        }
+        let offset = plan.offset.as_ref().map(|e| self.expr(e, scope));
+        let limit = plan.limit.as_ref().map(|e| self.expr(e, scope));
+        let kept = match (offset, limit) {
+            (Some(offset), Some(limit)) => {
+                format!("tr.{RANK} - {offset} BETWEEN 1 AND {limit}")
+            }
+            (Some(offset), None) => format!("tr.{RANK} > {offset}"),
+            (None, Some(limit)) => format!("tr.{RANK} <= {limit}"),
+            (None, None) => "TRUE".to_owned(),
+        };
+        format!(
+            "SELECT {columns} FROM (SELECT tw.*, {number} AS {RANK} FROM ({inner}) AS tw) AS tr \
+             WHERE {kept} ORDER BY tr.{RANK}"
+        )
+    }
+
+    /// The columns of the root's primary key at `alias`, in ascending
+    /// order, or as the column `name` (a key of one column).
+    fn key_columns(&self, out: &mut String, plan: &Plan, alias: &str, name: Option<&str>) {
+        for (i, column) in plan.root.primary_key.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            self.column(out, alias, column);
+            match name {
+                Some(name) => {
+                    let _ = write!(out, " AS {name}");
+                }
+                None => out.push_str(" ASC"),
+            }
+        }
+    }
+
+    /// The `FROM` of a collection's statement: its path from the parent,
+    /// the alias of its last table, and the value of the parent's key.
+    /// Where the path starts from the parent's key, the parent's table is
+    /// left out.
+    fn parent_from(&mut self, parent: &Parent) -> (String, String, String) {
+        let outer = self.alias();
+        let chain = self.chain(&parent.hops, &outer);
+        let key = parent
+            .model
+            .primary_key
+            .first()
+            .copied()
+            .unwrap_or_default();
+        if chain.outer == key {
+            return (chain.from, chain.last, chain.key);
+        }
+        let mut from = chain.from;
+        from.push_str(" INNER JOIN ");
+        self.syntax.quote(&mut from, parent.model.table);
+        let _ = write!(from, " AS {outer} ON {}", chain.correlation);
+        let mut value = String::new();
+        self.column(&mut value, &outer, key);
+        (from, chain.last, value)
     }
 
     /// An alias for a group's table, by which its aggregates are read.
@@ -273,6 +440,7 @@ impl<'p> Renderer<'p> {
         let mut from = String::new();
         let mut correlation = String::new();
         let mut key = String::new();
+        let mut outer = "";
         // The value the next table joins on: a column of the previous
         // table, the hop's own source key unless a table was left out.
         let (mut previous, mut value) = (alias.to_owned(), None);
@@ -295,6 +463,7 @@ impl<'p> Renderer<'p> {
             on.push_str(" = ");
             self.column(&mut on, &previous, value.unwrap_or(rel.source_key));
             if from.is_empty() {
+                outer = value.unwrap_or(rel.source_key);
                 self.syntax.quote(&mut from, rel.target.table);
                 let _ = write!(from, " AS {current}");
                 correlation = on;
@@ -311,6 +480,7 @@ impl<'p> Renderer<'p> {
             correlation,
             key,
             last: previous,
+            outer,
         }
     }
 

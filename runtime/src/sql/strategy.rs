@@ -132,7 +132,9 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind, strategy: Strategy) -> C
         lateral: Vec::new(),
         restricted: false,
     };
-    if !plan.joins.is_empty() {
+    // A collection's statement reads the rows of some parents: a
+    // correlated subquery reads just theirs.
+    if !plan.joins.is_empty() || (plan.parent.is_some() && strategy == Strategy::Planner) {
         return choice;
     }
     let mut groups: Vec<Vec<&Agg>> = Vec::new();
@@ -147,8 +149,11 @@ pub(super) fn choose(plan: &Plan, dialect: DialectKind, strategy: Strategy) -> C
     }
     // Ordered by an aggregate, the selected keys depend on every root row's
     // aggregates: the whole derived table it is. A composite key is not
-    // selected as one value: there too.
+    // selected as one value: there too. And the keys selected first would
+    // cut a collection's rows by its `limit` over every parent, not per
+    // parent.
     let whole_table = plan.root.key_column().is_none()
+        || plan.parent.is_some()
         || plan.order.iter().any(|order| match &order.expr {
             Expr::Agg(_) => true,
             Expr::Output(name) => plan

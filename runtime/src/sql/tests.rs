@@ -658,3 +658,75 @@ fn an_unindexed_path_under_a_limit_aggregates_the_selected_keys_only() {
         "{sql}"
     );
 }
+
+/// The plan in every dialect, one per line, with list argument `list`
+/// holding three keys.
+fn all_keyed(plan: &Plan, list: usize) -> String {
+    let shape = Shape {
+        lists: vec![(list, ListForm::Placeholders(length_class(3)))],
+        absent: Vec::new(),
+    };
+    DialectKind::ALL
+        .iter()
+        .map(|&dialect| {
+            let sql = render_shaped(plan, dialect, Strategy::Planner, &shape).sql;
+            format!("{dialect:?}: {sql}\n")
+        })
+        .collect()
+}
+
+/// The rows of a collection over `hops` from `parent`, whose keys are
+/// argument `keys`.
+fn collection(parent: &'static ModelMeta, hops: Vec<RelationMeta>, keys: usize) -> Plan {
+    let root = hops.last().map_or(parent, |hop| hop.target);
+    let mut plan = Plan::new(root);
+    plan.parent = Some(crate::plan::Parent {
+        model: parent,
+        hops,
+        keys,
+    });
+    plan
+}
+
+#[test]
+fn a_collection_reads_its_rows_by_the_parents_keys_in_order() {
+    let mut plan = collection(&STORE, vec![products()], 1);
+    plan.select = Some(vec![item("name", column(vec![], "name"))]);
+    plan.filter = Some(cmp(column(vec![], "price"), CmpOp::Gt, Expr::Param(0)));
+    plan.order = vec![Order {
+        expr: Expr::Output("name"),
+        desc: false,
+        nullable: false,
+    }];
+    insta::assert_snapshot!(all_keyed(&plan, plan.parent.as_ref().map_or(0, |p| p.keys)));
+}
+
+#[test]
+fn a_collection_limited_per_parent_numbers_each_parents_rows() {
+    let mut plan = collection(&STORE, vec![products()], 2);
+    plan.select = Some(vec![item("name", column(vec![], "name"))]);
+    plan.order = vec![Order {
+        expr: column(vec![], "price"),
+        desc: true,
+        nullable: false,
+    }];
+    plan.limit = Some(Expr::Param(0));
+    plan.offset = Some(Expr::Param(1));
+    insta::assert_snapshot!(all_keyed(&plan, plan.parent.as_ref().map_or(0, |p| p.keys)));
+}
+
+#[test]
+fn a_collection_whose_path_leaves_the_parents_key_joins_the_parent() {
+    // The colleagues of an employee: its department's employees.
+    let mut plan = collection(&EMPLOYEE, vec![department(), employees()], 0);
+    plan.select = Some(vec![item("name", column(vec![], "name"))]);
+    plan.collections = vec![crate::plan::Collection {
+        name: "reports",
+        plan: collection(
+            &EMPLOYEE,
+            vec![has_many("reports", &EMPLOYEE, &EMPLOYEE, "manager_id")],
+            0,
+        ),
+    }];
+    insta::assert_snapshot!(all_keyed(&plan, plan.parent.as_ref().map_or(0, |p| p.keys)));
+}

@@ -3,7 +3,9 @@
 
 use std::marker::PhantomData;
 
+use crate::exec::ListArg;
 use crate::model::{Bool, Card, Column, False, Model, ModelMeta, Relation, RelationMeta, ToOne};
+use crate::nest::ParentKey;
 use crate::plan::{Agg, AggFn, Cond, Expr};
 
 /// A type-level boolean carried by a value, so that rustc infers it from
@@ -187,4 +189,44 @@ pub const fn path<const N: usize>(
     }
     assert!(n == N, "the path's length is the sum of its relations'");
     out
+}
+
+/// The type of a collection's field: a `Vec` of its row type `R`.
+pub struct Rows<R>(PhantomData<fn() -> R>);
+
+impl<R> Clone for Rows<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for Rows<R> {}
+
+impl<R> super::Typed for Rows<R> {
+    type Value = Vec<R>;
+}
+
+/// The field type of a collection whose rows are `R`.
+pub fn rows_of<R>(_: PhantomData<R>) -> Rows<R> {
+    Rows(PhantomData)
+}
+
+/// The field of the row type `P` that a collection fills.
+pub fn field_of<P, R>(
+    _: PhantomData<P>,
+    field: fn(&mut P) -> &mut Vec<R>,
+) -> fn(&mut P) -> &mut Vec<R> {
+    field
+}
+
+/// How the keys of the parents of a collection whose path starts with
+/// `rel` are bound: their primary key, as a list.
+pub fn key_list<S: Model, T, C>(
+    _: &Relation<S, T, C>,
+    list: fn(Vec<S::Key>) -> ListArg<S::Key>,
+) -> fn(Vec<S::Key>) -> ListArg<S::Key>
+where
+    S::Key: ParentKey,
+{
+    list
 }

@@ -18,6 +18,15 @@ pub enum Plain {}
 /// Decodes the 64-bit sum the SQL casts to, then narrows it.
 pub enum Sum {}
 
+/// Reads nothing: a collection, loaded by a statement of its own.
+pub enum Nest {}
+
+impl<R: Row, T> Decoded<R, Nest> for Vec<T> {
+    fn decode(_: &R, _: usize) -> Result<Self, sqlx::Error> {
+        Ok(Vec::new())
+    }
+}
+
 impl<R, T> Decoded<R, Plain> for T
 where
     R: Row,

@@ -294,7 +294,9 @@ pub trait KeyOf<K> {}
 impl<K> KeyOf<K> for K {}
 
 /// The key type of a model whose primary key is several columns: no
-/// foreign key holds one.
+/// foreign key holds one, and no collection is keyed on one (it is no
+/// `Hash`, which [`ParentKey`](crate::__private::ParentKey) asks alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompositeKey {}
 
 /// Checks that a non-null foreign key `F` holds `T`'s primary key.

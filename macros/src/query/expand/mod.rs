@@ -21,7 +21,7 @@ use syn::ext::IdentExt;
 use syn::Ident;
 
 use super::fanout::Tree;
-use super::ir::{AggFn, Expr, Query};
+use super::ir::{AggFn, Collection, Expr, Query};
 use crate::private::Private;
 use paths::Walked;
 use stmts::{args_tree, chunked, vec_of, Stmt};
@@ -38,6 +38,9 @@ pub fn expand(query: &Query) -> TokenStream {
         tree: Tree::from_query(query),
         joined: Vec::new(),
         walked: Vec::new(),
+        root: None,
+        items: Vec::new(),
+        rows: 0,
     };
     gen.query(query)
 }
@@ -61,6 +64,36 @@ struct Gen {
     joined: Vec<(Vec<Ident>, Ident)>,
     /// Every column path walked, in order.
     walked: Vec<Walked>,
+    /// In a collection's rows: the relation local that leads to their
+    /// model, which paths start from.
+    root: Option<Ident>,
+    /// Row structs, their decoding and the statics of collections, in the
+    /// order they were made.
+    items: Vec<TokenStream>,
+    /// How many row structs were made.
+    rows: usize,
+}
+
+/// `as_type { field: row.field, ... }`, each collection's rows mapped in
+/// turn to their own type.
+fn map_into(as_type: &syn::Path, fields: &[Field]) -> TokenStream {
+    let inits = fields.iter().map(|field| {
+        let name = &field.name;
+        match &field.kind {
+            Kind::Rows(Some(map)) => quote_spanned! {name.span()=>
+                #name: ::core::iter::Iterator::collect(
+                    ::core::iter::Iterator::map(
+                        ::core::iter::IntoIterator::into_iter(row.#name),
+                        |row| #map,
+                    ),
+                )
+            },
+            Kind::Plain | Kind::Sum | Kind::Rows(None) => {
+                quote_spanned!(name.span()=> #name: row.#name)
+            }
+        }
+    });
+    quote!(#as_type { #(#inits),* })
 }
 
 /// Where a path starts: an alias of the query (0 is the `from` model), or
@@ -86,9 +119,45 @@ impl Scope<'_> {
 /// A `select` item, resolved.
 struct Field {
     name: Ident,
-    plan: TokenStream,
+    /// The value; `None` for a collection, which the statement of its
+    /// rows fills.
+    plan: Option<TokenStream>,
     witness: Ident,
-    sum: bool,
+    kind: Kind,
+}
+
+/// How a field is decoded and built.
+enum Kind {
+    Plain,
+    Sum,
+    /// A collection, whose rows `query_as!` builds as `Some` type with
+    /// this mapping from the row struct.
+    Rows(Option<TokenStream>),
+}
+
+/// One level of a query: the root's rows, or a collection's.
+struct Level {
+    /// The `Plan` expression.
+    plan: TokenStream,
+    /// The loaders of the level's collections, as a tuple.
+    children: TokenStream,
+    /// An expression of `PhantomData` of the row struct.
+    row: TokenStream,
+    /// For `query_as!`, the body of the mapping from `row` to the user's
+    /// type.
+    map: Option<TokenStream>,
+}
+
+/// A collection of a level, until the level's row struct is known.
+struct Nested {
+    name: Ident,
+    /// The collection's path, where its parent's key is checked.
+    span: Span,
+    plan: TokenStream,
+    cache: Ident,
+    at: Vec<usize>,
+    first: Ident,
+    children: TokenStream,
 }
 
 impl Gen {
@@ -105,12 +174,96 @@ impl Gen {
         let from = &query.from;
         let joins = self.joins(query);
         let checks = self.checks(query);
+        let root = quote!(<__FanlessRoot as ::fanless::Model>::META);
+        let none = quote!(::core::option::Option::None);
+        let level = self.level(query, &[], joins, &none, &root, query.as_type.as_ref());
 
-        let fields: Option<Vec<Field>> = query.select.as_ref().map(|items| {
-            items
+        let lets = chunked(&self.lets);
+        let args = args_tree(
+            self.args
                 .iter()
-                .filter_map(|item| self.field(item.name()?.clone(), &item.expr))
-                .collect()
+                .enumerate()
+                .map(|(slot, arg)| {
+                    if self.wrapped.contains(&slot) {
+                        arg.clone()
+                    } else {
+                        quote!(#fl::Arg(::core::option::Option::Some(#arg)))
+                    }
+                })
+                .collect(),
+        );
+        let keys = self.args.len();
+        let items = &self.items;
+        let Level {
+            plan,
+            children,
+            row,
+            map,
+        } = level;
+        let map = match (&query.select, map) {
+            (None, _) => quote! {
+                let __fanless_map: fn(__FanlessRoot) -> __FanlessRoot = |row| row;
+            },
+            (Some(_), map) => {
+                let map = map.unwrap_or_else(|| quote!(row));
+                quote!(let __fanless_map = #fl::map_of(#row, |row| #map);)
+            }
+        };
+        let run = if query.collections.is_empty() {
+            quote!(#fl::Query::new(&__FANLESS_SQL, move || #plan, #args, __fanless_map))
+        } else {
+            quote!(::fanless::Nested::new(&__FANLESS_SQL, move || #plan, #args, __fanless_map, #children))
+        };
+        quote! {{
+            type __FanlessRoot = #from;
+            #lets
+            #(#checks)*
+            #(#items)*
+            #map
+            /// The argument of a collection's parent keys, past the query's own.
+            const __FANLESS_KEYS: usize = #keys;
+            static __FANLESS_SQL: #fl::SqlCache = #fl::SqlCache::new();
+            #run
+        }}
+    }
+
+    /// A level of the query, its rows from `root_meta`: its plan (with
+    /// `parent`), its row struct, and its collections, each a level of its
+    /// own at `at` and the collection's index.
+    fn level(
+        &mut self,
+        query: &Query,
+        at: &[usize],
+        joins: Vec<TokenStream>,
+        parent: &TokenStream,
+        root_meta: &TokenStream,
+        as_type: Option<&syn::Path>,
+    ) -> Level {
+        let fl = self.fl;
+        let mut nested = Vec::new();
+        let fields: Option<Vec<Field>> = query.select.as_ref().map(|items| {
+            let mut fields = Vec::new();
+            let mut collections = query.collections.iter().enumerate().peekable();
+            for (i, item) in items.iter().enumerate() {
+                while let Some((index, collection)) = collections.next_if(|(_, c)| c.position <= i)
+                {
+                    if let Some((field, parts)) = self.collection(collection, at, index, root_meta)
+                    {
+                        fields.push(field);
+                        nested.push(parts);
+                    }
+                }
+                if let Some(name) = item.name() {
+                    fields.extend(self.field(name.clone(), &item.expr));
+                }
+            }
+            for (index, collection) in collections {
+                if let Some((field, parts)) = self.collection(collection, at, index, root_meta) {
+                    fields.push(field);
+                    nested.push(parts);
+                }
+            }
+            fields
         });
         let filter = query
             .filter
@@ -140,20 +293,6 @@ impl Gen {
         let limit = query.limit.as_ref().map(|value| self.count_value(value));
         let offset = query.offset.as_ref().map(|value| self.count_value(value));
 
-        let lets = chunked(&self.lets);
-        let args = args_tree(
-            self.args
-                .iter()
-                .enumerate()
-                .map(|(slot, arg)| {
-                    if self.wrapped.contains(&slot) {
-                        arg.clone()
-                    } else {
-                        quote!(#fl::Arg(::core::option::Option::Some(#arg)))
-                    }
-                })
-                .collect(),
-        );
         let option = |value: Option<TokenStream>| match value {
             Some(value) => quote!(::core::option::Option::Some(#value)),
             None => quote!(::core::option::Option::None),
@@ -163,86 +302,209 @@ impl Gen {
         let limit = option(limit);
         let offset = option(offset);
 
-        let (row, select) = match &fields {
+        let (row, map, select) = match &fields {
             Some(fields) => {
-                let names = fields.iter().map(|f| f.name.unraw().to_string());
-                let plans = fields.iter().map(|f| &f.plan);
+                let selected = fields
+                    .iter()
+                    .filter_map(|f| Some((f.name.unraw().to_string(), f.plan.as_ref()?)));
+                let (names, plans): (Vec<String>, Vec<&TokenStream>) = selected.unzip();
                 let select = quote! {
                     ::core::option::Option::Some(::std::vec![
                         #(#fl::Item { name: #names, expr: #plans },)*
                     ])
                 };
-                (self.row(fields, query.as_type.as_ref()), select)
+                let row = self.row(fields);
+                let map = as_type.map(|as_type| map_into(as_type, fields));
+                (row, map, select)
             }
-            None => (
-                quote! {
-                    let __fanless_map: fn(__FanlessRoot) -> __FanlessRoot = |row| row;
-                },
-                quote!(::core::option::Option::None),
-            ),
+            None => (quote!(), None, quote!(::core::option::Option::None)),
         };
-
-        quote! {{
-            type __FanlessRoot = #from;
-            #lets
-            #(#checks)*
-            #row
-            static __FANLESS_SQL: #fl::SqlCache = #fl::SqlCache::new();
-            #fl::Query::new(
-                &__FANLESS_SQL,
-                move || #fl::Plan {
-                    root: <__FanlessRoot as ::fanless::Model>::META,
-                    joins: ::std::vec![#(#joins),*],
-                    select: #select,
-                    filter: #filter,
-                    group: ::std::vec![#(#group),*],
-                    having: #having,
-                    order: ::std::vec![#(#order),*],
-                    limit: #limit,
-                    offset: #offset,
-                },
-                #args,
-                __fanless_map,
-            )
-        }}
+        let collections = nested.iter().map(|n| {
+            let name = n.name.unraw().to_string();
+            let plan = &n.plan;
+            quote!(#fl::CollectionPlan { name: #name, plan: #plan })
+        });
+        let plan = quote! {
+            #fl::Plan {
+                root: #root_meta,
+                joins: ::std::vec![#(#joins),*],
+                select: #select,
+                filter: #filter,
+                group: ::std::vec![#(#group),*],
+                having: #having,
+                order: ::std::vec![#(#order),*],
+                limit: #limit,
+                offset: #offset,
+                parent: #parent,
+                collections: ::std::vec![#(#collections),*],
+            }
+        };
+        let loaders: Vec<TokenStream> = nested
+            .iter()
+            .map(|n| {
+                let Nested {
+                    name,
+                    span,
+                    cache,
+                    at,
+                    first,
+                    children,
+                    ..
+                } = n;
+                let fla = fl.at(*span);
+                let keys = quote_spanned! {*span=>
+                    #fla::key_list(&#first, |keys| {
+                        #[allow(unused_imports)]
+                        use #fla::{AnyList as _, IntegerList as _};
+                        (&#fla::ListProbe::new(::core::option::Option::Some(keys))).list_arg()
+                    })
+                };
+                quote! {
+                    #fl::Collection::new(
+                        &#cache,
+                        &[#(#at),*],
+                        #keys,
+                        #fl::field_of(#row, |row| &mut row.#name),
+                        #children,
+                    )
+                }
+            })
+            .collect();
+        Level {
+            plan,
+            children: quote!((#(#loaders,)*)),
+            row,
+            map,
+        }
     }
 
-    /// The row struct, its decoding, and `__fanless_map` from it to what
-    /// the query returns, with each field's type pinned to its witness.
-    fn row(&self, fields: &[Field], as_type: Option<&syn::Path>) -> TokenStream {
+    /// A collection: its path walked, checked to be to-many, and its rows a
+    /// level of their own, from the path's last model.
+    fn collection(
+        &mut self,
+        collection: &Collection,
+        at: &[usize],
+        index: usize,
+        parent_meta: &TokenStream,
+    ) -> Option<(Field, Nested)> {
+        let fl = self.fl;
+        let path = &collection.path;
+        let rels = self.hops(&path.segments, Scope::ROOT, false);
+        let flag = rels.iter().rev().fold(
+            quote!(#fl::no()),
+            |rest, rel| quote!(#fl::edge(&#rel, #rest)),
+        );
+        let name = &collection.name;
+        let check = self.rule_accepting(
+            &rules::Rule {
+                name: format!("collection_{}", self.locals),
+                span: path.span(),
+                message: &format!("`{path}` leads to one row at most, so it holds no collection"),
+                label: "a to-one path",
+                notes: &[format!(
+                    "select the columns of the row it leads to instead, such as `{path}.id`, \
+                     outside the braces"
+                )],
+            },
+            flag,
+            quote!(#fl::True),
+        );
+        self.lets.push(Stmt::Check(check));
+        let (first, last) = (rels.first()?.clone(), rels.last()?.clone());
+
+        let mut at: Vec<usize> = at.to_vec();
+        at.push(index);
+        let saved = (
+            self.root.replace(last.clone()),
+            std::mem::take(&mut self.walked),
+            self.tree.take(),
+        );
+        let parent = quote! {
+            ::core::option::Option::Some(#fl::Parent {
+                model: #parent_meta,
+                hops: #fl::hops(&[#(#rels.hops()),*]),
+                keys: __FANLESS_KEYS,
+            })
+        };
+        let meta = quote!(#fl::target_of(&#last));
+        let row_type = collection.row_type.as_ref();
+        let level = self.level(&collection.query, &at, Vec::new(), &parent, &meta, row_type);
+        (self.root, self.walked, self.tree) = saved;
+
+        let witness = self.local("w");
+        let row = &level.row;
+        self.bind(&witness, quote!(#fl::rows_of(#row)));
+        let cache = self.local("collection");
+        self.items
+            .push(quote!(static #cache: #fl::SqlCache = #fl::SqlCache::new();));
+        let map = row_type.map(|_| level.map.clone().unwrap_or_else(|| quote!(row)));
+        let field = Field {
+            name: name.clone(),
+            plan: None,
+            witness,
+            kind: Kind::Rows(map),
+        };
+        let nested = Nested {
+            name: name.clone(),
+            span: path.span(),
+            plan: level.plan,
+            cache,
+            at,
+            first,
+            children: level.children,
+        };
+        Some((field, nested))
+    }
+
+    /// The row struct of a level, its decoding, and the function that pins
+    /// each field's type to its witness: returns the pin's call, a
+    /// `PhantomData` of the struct.
+    fn row(&mut self, fields: &[Field]) -> TokenStream {
         let fl = &self.fl;
+        self.rows += 1;
+        let (row, pin) = match self.rows {
+            1 => (
+                format_ident!("__FanlessRow"),
+                format_ident!("__fanless_pin"),
+            ),
+            n => (
+                format_ident!("__FanlessRow{n}"),
+                format_ident!("__fanless_pin{n}"),
+            ),
+        };
         let names: Vec<&Ident> = fields.iter().map(|f| &f.name).collect();
         let types: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("__T{i}")).collect();
         let kinds: Vec<TokenStream> = fields
             .iter()
-            .map(|f| {
-                if f.sum {
-                    quote!(#fl::Sum)
-                } else {
-                    quote!(#fl::Plain)
-                }
+            .map(|f| match f.kind {
+                Kind::Plain => quote!(#fl::Plain),
+                Kind::Sum => quote!(#fl::Sum),
+                Kind::Rows(_) => quote!(#fl::Nest),
             })
             .collect();
-        let indexes = 0..fields.len();
-        let witnesses = fields.iter().map(|f| &f.witness);
-        let map = match as_type {
-            Some(as_type) => {
-                let inits = names
-                    .iter()
-                    .map(|name| quote_spanned!(name.span()=> #name: row.#name));
-                quote!(#as_type { #(#inits),* })
-            }
-            None => quote!(row),
-        };
-        quote! {
+        // The columns of the statement are the fields that are no
+        // collection, in order.
+        let mut column = 0_usize;
+        let indexes: Vec<usize> = fields
+            .iter()
+            .map(|f| {
+                let index = column;
+                if f.plan.is_some() {
+                    column += 1;
+                }
+                index
+            })
+            .collect();
+        let witnesses: Vec<&Ident> = fields.iter().map(|f| &f.witness).collect();
+        self.items.push(quote! {
             #[allow(non_camel_case_types, dead_code)]
             #[derive(Debug, Clone, PartialEq)]
-            struct __FanlessRow<#(#types),*> {
+            struct #row<#(#types),*> {
                 #(pub #names: #types,)*
             }
 
             impl<__R: #fl::sqlx::Row, #(#types: #fl::Decoded<__R, #kinds>),*>
-                #fl::FromRow<__R> for __FanlessRow<#(#types),*>
+                #fl::FromRow<__R> for #row<#(#types),*>
             {
                 fn from_row(row: &__R) -> ::core::result::Result<Self, #fl::sqlx::Error> {
                     ::core::result::Result::Ok(Self {
@@ -252,25 +514,30 @@ impl Gen {
             }
 
             #[allow(clippy::too_many_arguments)]
-            fn __fanless_pin<#(#types: #fl::Typed),*>(
+            fn #pin<#(#types: #fl::Typed),*>(
                 #(_: #types,)*
-            ) -> #fl::PhantomData<__FanlessRow<#(#types::Value),*>> {
+            ) -> #fl::PhantomData<#row<#(#types::Value),*>> {
                 #fl::PhantomData
             }
-            let __fanless_map = #fl::map_of(__fanless_pin(#(#witnesses),*), |row| #map);
-        }
+        });
+        quote!(#pin(#(#witnesses),*))
     }
 
     fn field(&mut self, name: Ident, expr: &Expr) -> Option<Field> {
         let witness = self.local("w");
-        let (plan, witness_value, sum) = match expr {
+        let (plan, witness_value, kind) = match expr {
             Expr::Path(path) => {
                 let (plan, witness) = self.column(path, Scope::ROOT, true);
-                (plan, witness, false)
+                (plan, witness, Kind::Plain)
             }
             Expr::Agg(agg) => {
                 let (plan, witness) = self.agg(agg, Scope::ROOT);
-                (plan, witness, agg.func == AggFn::Sum)
+                let kind = if agg.func == AggFn::Sum {
+                    Kind::Sum
+                } else {
+                    Kind::Plain
+                };
+                (plan, witness, kind)
             }
             // Rejected by the checks.
             Expr::Param(_) | Expr::Optional(_) | Expr::Lit(_) => return None,
@@ -278,9 +545,9 @@ impl Gen {
         self.bind(&witness, witness_value);
         Some(Field {
             name,
-            plan,
+            plan: Some(plan),
             witness,
-            sum,
+            kind,
         })
     }
 
@@ -290,7 +557,7 @@ impl Gen {
             Expr::Path(path) if path.segments.len() == 1 => fields
                 .into_iter()
                 .flatten()
-                .find(|field| field.name == path.segments[0]),
+                .find(|field| field.plan.is_some() && field.name == path.segments[0]),
             _ => None,
         };
         let (plan, witness) = match selected {

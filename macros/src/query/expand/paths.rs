@@ -45,7 +45,7 @@ impl Gen {
     pub(super) fn relations(&self, scope: Scope<'_>) -> TokenStream {
         let fl = &self.fl;
         match scope {
-            Scope::Alias(alias) => match self.join_rel(alias) {
+            Scope::Alias(alias) => match self.join_rel(alias).or(self.root.as_ref()) {
                 Some(rel) => quote!(#fl::relations_of(&#rel)),
                 None => quote!(<__FanlessRoot as ::fanless::Model>::RELATIONS),
             },
@@ -56,7 +56,7 @@ impl Gen {
     pub(super) fn columns(&self, scope: Scope<'_>) -> TokenStream {
         let fl = &self.fl;
         match scope {
-            Scope::Alias(alias) => match self.join_rel(alias) {
+            Scope::Alias(alias) => match self.join_rel(alias).or(self.root.as_ref()) {
                 Some(rel) => quote!(#fl::columns_of(&#rel)),
                 None => quote!(<__FanlessRoot as ::fanless::Model>::COLUMNS),
             },

@@ -10,14 +10,14 @@ use crate::query::fanout;
 use crate::query::ir::{Cond, Expr, Query, Text};
 
 /// A check for rustc: what [`Gen::rule`] needs besides the flag.
-struct Rule<'r> {
+pub(super) struct Rule<'r> {
     /// Unique in the query; names the trait.
-    name: String,
+    pub(super) name: String,
     /// Where the error points.
-    span: Span,
-    message: &'r str,
-    label: &'r str,
-    notes: &'r [String],
+    pub(super) span: Span,
+    pub(super) message: &'r str,
+    pub(super) label: &'r str,
+    pub(super) notes: &'r [String],
 }
 
 impl Gen {
@@ -63,6 +63,19 @@ impl Gen {
     /// says whether the rule's relations are to-many.
     fn rule(&mut self, rule: &Rule<'_>, flag: TokenStream) -> TokenStream {
         let fl = self.fl;
+        let no = quote!(#fl::False);
+        self.rule_accepting(rule, flag, no)
+    }
+
+    /// A rule rustc checks: `flag` must be `accepted` (a `True` or `False`
+    /// type), or rustc reports the rule's message.
+    pub(super) fn rule_accepting(
+        &mut self,
+        rule: &Rule<'_>,
+        flag: TokenStream,
+        accepted: TokenStream,
+    ) -> TokenStream {
+        let fl = self.fl;
         let local = self.local("rule");
         let at = local.span().located_at(rule.span);
         let name = format_ident!("__fanless_{}", rule.name, span = at);
@@ -75,7 +88,7 @@ impl Gen {
             #[allow(non_camel_case_types)]
             #[diagnostic::on_unimplemented(message = #message, label = #label #(, note = #notes)*)]
             trait #name {}
-            impl #name for #fl_at::Flag<#fl_at::False> {}
+            impl #name for #fl_at::Flag<#accepted> {}
             fn #function<F: #name>(_: F) {}
             let #local_at = #flag;
             #function(#local_at);

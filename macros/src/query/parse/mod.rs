@@ -20,7 +20,7 @@ mod expr;
 use syn::parse::{Parse, ParseStream};
 use syn::{Ident, Token};
 
-use super::ir::{Expr, Item, Join, Order, Path, Query};
+use super::ir::{Collection, Expr, Item, Join, Order, Path, Query};
 
 mod kw {
     syn::custom_keyword!(from);
@@ -83,8 +83,9 @@ impl Parse for Query {
         while input.peek(kw::join) || input.peek(kw::left) {
             joins.push(input.parse()?);
         }
+        let mut collections = Vec::new();
         let select = if input.parse::<Option<kw::select>>()?.is_some() {
-            Some(comma_list(input, Item::parse)?)
+            Some(select_list(input, &mut collections)?)
         } else {
             None
         };
@@ -132,12 +133,118 @@ impl Parse for Query {
             order,
             limit,
             offset,
+            collections,
         };
         if !input.is_empty() {
             return Err(input.error(expected_clause(&query)));
         }
         Ok(query)
     }
+}
+
+/// The items of a `select`, or of a collection's braces, with the
+/// collections among them apart.
+fn select_list(
+    input: ParseStream<'_>,
+    collections: &mut Vec<Collection>,
+) -> syn::Result<Vec<Item>> {
+    let mut items = Vec::new();
+    loop {
+        let fork = input.fork();
+        let is_collection = fork.parse::<Path>().is_ok() && fork.peek(syn::token::Brace);
+        if is_collection {
+            collections.push(collection(input, items.len())?);
+        } else {
+            items.push(input.parse()?);
+        }
+        if input.parse::<Option<Token![,]>>()?.is_none() {
+            return Ok(items);
+        }
+    }
+}
+
+/// `path { items [where ...] [order by ...] [limit n] [offset n] } [as name[: Type]]`.
+fn collection(input: ParseStream<'_>, position: usize) -> syn::Result<Collection> {
+    let path: Path = input.parse()?;
+    let content;
+    let brace = syn::braced!(content in input);
+    let mut collections = Vec::new();
+    let select = select_list(&content, &mut collections)?;
+    let filter = if content.parse::<Option<Token![where]>>()?.is_some() {
+        Some(content.parse()?)
+    } else {
+        None
+    };
+    let order = if content.parse::<Option<kw::order>>()?.is_some() {
+        content.parse::<kw::by>()?;
+        comma_list(&content, Order::parse)?
+    } else {
+        Vec::new()
+    };
+    let limit = if content.parse::<Option<kw::limit>>()?.is_some() {
+        Some(content.parse()?)
+    } else {
+        None
+    };
+    let offset = if content.parse::<Option<kw::offset>>()?.is_some() {
+        Some(content.parse()?)
+    } else {
+        None
+    };
+    if !content.is_empty() {
+        let expected = match (&filter, order.is_empty(), &limit, &offset) {
+            (_, _, _, Some(_)) => "expected the end of the collection",
+            (_, _, Some(_), None) => "expected `offset` or the end of the collection",
+            (_, false, None, None) => {
+                "expected `,`, `limit`, `offset` or the end of the collection"
+            }
+            (Some(_), true, None, None) => {
+                "expected `order by`, `limit`, `offset` or the end of the collection"
+            }
+            (None, true, None, None) => {
+                "expected `,`, `where`, `order by`, `limit`, `offset` or the end of the collection"
+            }
+        };
+        return Err(content.error(expected));
+    }
+    let Some(last) = path.segments.last().cloned() else {
+        return Err(syn::Error::new(
+            brace.span.join(),
+            "expected a path before `{`",
+        ));
+    };
+    let (name, row_type) = if input.parse::<Option<Token![as]>>()?.is_some() {
+        let name: Ident = input.parse()?;
+        let row_type = if input.parse::<Option<Token![:]>>()?.is_some() {
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        (name, row_type)
+    } else {
+        (last.clone(), None)
+    };
+    Ok(Collection {
+        path,
+        brace: brace.span.join(),
+        query: Query {
+            as_type: None,
+            from: syn::Path::from(last),
+            alias: None,
+            joins: Vec::new(),
+            select: Some(select),
+            filter,
+            group: Vec::new(),
+            having: None,
+            order,
+            limit,
+            offset,
+            collections,
+        },
+        name,
+        row_type,
+        position,
+    })
 }
 
 /// What may still come after the clauses parsed so far.
