@@ -141,3 +141,89 @@ async fn parameters_of_every_level_bind_in_one_snapshot_inside_a_transaction_too
     }
     drop_databases(dbs).await;
 }
+
+/// The keys of rows decoded from a collection.
+fn ids<R>(rows: &[R], id: impl Fn(&R) -> i64) -> Vec<i64> {
+    rows.iter().map(id).collect()
+}
+
+#[tokio::test]
+async fn collections_over_many_to_many_and_through_paths_hold_what_count_counts() {
+    use fanless_tests::library::{self, Book, Publisher};
+    for seed in [4, 9] {
+        let (dbs, _) = library::setup(&format!("nested_library_{seed}"), seed).await;
+        for db in &dbs {
+            // A `has_many` through a path (each author once per book), a
+            // `many_to_many` below a `has_many`, a to-one hop before a
+            // to-many one (the parent's table joined), and a nullable sort
+            // key: each collection is as long as `count` of its path.
+            let publishers = fetch_all!(
+                db,
+                query!(
+                    from Publisher
+                    select id, count(authors) as n_authors, count(books) as n_books,
+                        authors { id order by id } as authors,
+                        books { id, rating, count(authors) as n, authors { id } as authors
+                                order by rating desc } as books
+                    order by id
+                )
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+            for publisher in &publishers {
+                assert_eq!(
+                    publisher.authors.len() as i64,
+                    publisher.n_authors,
+                    "{}",
+                    name(db)
+                );
+                assert_eq!(
+                    publisher.books.len() as i64,
+                    publisher.n_books,
+                    "{}",
+                    name(db)
+                );
+                let authors = ids(&publisher.authors, |a| a.id);
+                assert!(authors.windows(2).all(|w| w[0] <= w[1]), "{}", name(db));
+                let mut nested: Vec<i64> = publisher
+                    .books
+                    .iter()
+                    .flat_map(|b| ids(&b.authors, |a| a.id))
+                    .collect();
+                nested.sort_unstable();
+                assert_eq!(nested, authors, "{}", name(db));
+                for book in &publisher.books {
+                    assert_eq!(book.authors.len() as i64, book.n, "{}", name(db));
+                }
+                // `desc`: `NULL` first, then larger ratings; the key breaks
+                // ties.
+                let keys: Vec<(Option<f64>, i64)> =
+                    publisher.books.iter().map(|b| (b.rating, b.id)).collect();
+                let in_order = keys.windows(2).all(|w| match (w[0].0, w[1].0) {
+                    (None, None) => w[0].1 < w[1].1,
+                    (None, Some(_)) => true,
+                    (Some(_), None) => false,
+                    (Some(a), Some(b)) => a > b || (a == b && w[0].1 < w[1].1),
+                });
+                assert!(in_order, "{} {keys:?}", name(db));
+            }
+            // The shelf of each book: the books of its publisher, through
+            // a to-one hop, so the statement joins the parent's table.
+            let books = fetch_all!(
+                db,
+                query!(from Book select id, publisher_id, shelf { id, publisher_id } as shelf)
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+            for book in &books {
+                let same: Vec<i64> = books
+                    .iter()
+                    .filter(|other| other.publisher_id == book.publisher_id)
+                    .map(|other| other.id)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                assert_eq!(ids(&book.shelf, |b| b.id), same, "{}", name(db));
+            }
+        }
+        drop_databases(dbs).await;
+    }
+}
