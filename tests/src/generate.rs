@@ -14,7 +14,8 @@
 //! [`library`]: crate::library
 
 use fanless::__private::{
-    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan,
+    Agg, AggFn, CmpOp, CollectionPlan, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number,
+    Order, Parent, Plan,
 };
 
 use crate::library::{ColumnInfo, Kind, ModelInfo, RelInfo};
@@ -224,8 +225,20 @@ pub struct Case {
     pub params: Vec<(Kind, Value)>,
     /// The kind of each output column.
     pub kinds: Vec<Kind>,
+    /// The kinds of the columns of each collection of the plan, in turn.
+    pub collections: Vec<Kinds>,
     /// Whether the order of the rows is defined (a total `order by`).
     pub ordered: bool,
+}
+
+/// The kinds of the columns of a collection's rows, and of its own
+/// collections.
+#[derive(Debug, Clone)]
+pub struct Kinds {
+    /// The kind of each column.
+    pub columns: Vec<Kind>,
+    /// Its collections'.
+    pub collections: Vec<Kinds>,
 }
 
 /// Builds plans over `models`.
@@ -290,6 +303,10 @@ impl<'m> Generator<'m> {
             kinds = root.columns.iter().map(|c| c.kind).collect();
             None
         };
+        let (mut plans, collections) = match select.is_some() && self.rng.chance(30) {
+            true => self.collections(root, 0),
+            false => (Vec::new(), Vec::new()),
+        };
         let filter = self.rng.chance(60).then(|| self.cond(root, 2));
         let mut order = Vec::new();
         if self.rng.chance(60) {
@@ -327,6 +344,11 @@ impl<'m> Generator<'m> {
                 });
             }
         }
+        // The parents' keys are the argument past the query's own.
+        let keys = self.params.len();
+        for collection in &mut plans {
+            keyed_by(&mut collection.plan, keys);
+        }
         Case {
             plan: Plan {
                 select,
@@ -334,12 +356,107 @@ impl<'m> Generator<'m> {
                 order,
                 limit,
                 offset,
+                collections: plans,
                 ..Plan::new(root.meta)
             },
             params: std::mem::take(&mut self.params),
             kinds,
+            collections,
             ordered,
         }
+    }
+
+    /// One or two collections of the rows of `root`, over to-many paths;
+    /// below the first level (`depth` 0), none of their own.
+    fn collections(
+        &mut self,
+        root: &'m ModelInfo,
+        depth: u32,
+    ) -> (Vec<CollectionPlan>, Vec<Kinds>) {
+        let mut plans = Vec::new();
+        let mut kinds = Vec::new();
+        if root.meta.key_column().is_none() {
+            return (plans, kinds);
+        }
+        for name in ["k0", "k1"].into_iter().take(self.rng.range(1, 2) as usize) {
+            let (hops, _, end) = self.walk(root, 3, true);
+            if !hops.iter().any(|hop| hop.many) {
+                continue;
+            }
+            let (plan, columns) = self.collection(root, hops, end, depth);
+            plans.push(CollectionPlan { name, plan });
+            kinds.push(columns);
+        }
+        (plans, kinds)
+    }
+
+    /// The rows `hops` reach from a row of `parent`: items, a `where`, an
+    /// order, `limit` and `offset` per parent, and collections of their
+    /// own.
+    fn collection(
+        &mut self,
+        parent: &'m ModelInfo,
+        hops: Vec<fanless::RelationMeta>,
+        end: &'m ModelInfo,
+        depth: u32,
+    ) -> (Plan, Kinds) {
+        let mut items = Vec::new();
+        let mut columns = Vec::new();
+        let mut nullable = Vec::new();
+        for name in ["c0", "c1", "c2"]
+            .into_iter()
+            .take(self.rng.range(1, 3) as usize)
+        {
+            let (expr, kind, null) = self.item(end);
+            items.push(Item { expr, name });
+            columns.push(kind);
+            nullable.push(null);
+        }
+        let filter = self.rng.chance(40).then(|| self.cond(end, 1));
+        let mut order = Vec::new();
+        for _ in 0..self.rng.range(0, 2) {
+            let desc = self.rng.chance(40);
+            if self.rng.chance(50) {
+                let index = self.rng.below(items.len() as u64) as usize;
+                order.push(Order {
+                    expr: Expr::Output(items[index].name),
+                    desc,
+                    nullable: nullable[index],
+                });
+            } else {
+                let column = *self.rng.pick(&end.columns);
+                order.push(Order {
+                    expr: root_column(column.name),
+                    desc,
+                    nullable: column.nullable,
+                });
+            }
+        }
+        let limit = self.rng.chance(30).then(|| self.count());
+        let offset = self.rng.chance(20).then(|| self.count());
+        let (collections, kinds) = match depth == 0 && self.rng.chance(35) {
+            true => self.collections(end, depth + 1),
+            false => (Vec::new(), Vec::new()),
+        };
+        let plan = Plan {
+            select: Some(items),
+            filter,
+            order,
+            limit,
+            offset,
+            parent: Some(Parent {
+                model: parent.meta,
+                hops,
+                keys: 0,
+            }),
+            collections,
+            ..Plan::new(end.meta)
+        };
+        let kinds = Kinds {
+            columns,
+            collections: kinds,
+        };
+        (plan, kinds)
     }
 
     /// A query of the path form whose aggregates read every root row its
@@ -366,6 +483,7 @@ impl<'m> Generator<'m> {
             },
             params: std::mem::take(&mut self.params),
             kinds,
+            collections: Vec::new(),
             ordered: false,
         }
     }
@@ -511,6 +629,7 @@ impl<'m> Generator<'m> {
             },
             params: std::mem::take(&mut self.params),
             kinds,
+            collections: Vec::new(),
             ordered: shape != 1,
         }
     }
@@ -934,6 +1053,17 @@ fn numeric_and_ordered(model: &ModelInfo) -> (Vec<ColumnInfo>, Vec<ColumnInfo>) 
         of(&|c| matches!(c.kind, Kind::Int | Kind::Float)),
         of(&|c| c.kind != Kind::Bool),
     )
+}
+
+/// Sets the argument of the parents' keys of `plan` and of its
+/// collections to `keys`.
+fn keyed_by(plan: &mut Plan, keys: usize) {
+    if let Some(parent) = &mut plan.parent {
+        parent.keys = keys;
+    }
+    for collection in &mut plan.collections {
+        keyed_by(&mut collection.plan, keys);
+    }
 }
 
 fn root_column(column: &'static str) -> Expr {

@@ -16,6 +16,7 @@ use fanless::__private::{
     json_list, length_class, render_shaped, DialectKind, ListForm, Plan, Shape, Strategy,
 };
 
+use crate::generate::Kinds;
 use crate::library::Kind;
 use crate::reference::Value;
 
@@ -478,4 +479,88 @@ pub async fn run_plan(
     fetch_values(db, &rendered.sql, &bound, kinds)
         .await
         .map_err(|e| format!("{e}\nSQL: {}", rendered.sql))
+}
+
+/// [`run_plan`] for a plan with collections: its rows, then each
+/// collection's for all of them, their keys bound as one list argument
+/// past `params` (as `query!` binds them); each row's collections follow
+/// its columns, one [`Value::Rows`] each, matched here by key.
+pub async fn run_tree(
+    db: &Db,
+    plan: &Plan,
+    params: &[(Kind, Value)],
+    kinds: &[Kind],
+    collections: &[Kinds],
+    strategy: Strategy,
+) -> Result<Vec<Vec<Value>>, String> {
+    let keyed = !plan.collections.is_empty();
+    let mut columns = kinds.to_vec();
+    columns.extend(keyed.then_some(Kind::Int));
+    let mut rows = run_plan(db, plan, params, &columns, strategy).await?;
+    let keys: Vec<Value> = match keyed {
+        true => rows.iter_mut().filter_map(Vec::pop).collect(),
+        false => Vec::new(),
+    };
+    attach(db, plan, params, collections, strategy, &mut rows, &keys).await?;
+    Ok(rows)
+}
+
+/// Appends to each of `rows`, whose keys are `keys`, the rows of each
+/// collection of `plan`.
+fn attach<'a>(
+    db: &'a Db,
+    plan: &'a Plan,
+    params: &'a [(Kind, Value)],
+    collections: &'a [Kinds],
+    strategy: Strategy,
+    rows: &'a mut [Vec<Value>],
+    keys: &'a [Value],
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + 'a>> {
+    Box::pin(async move {
+        for (collection, kinds) in plan.collections.iter().zip(collections) {
+            let mut unique: Vec<Value> = Vec::new();
+            for key in keys {
+                if !unique.contains(key) {
+                    unique.push(key.clone());
+                }
+            }
+            let mut children = Vec::new();
+            let mut parents = Vec::new();
+            if !unique.is_empty() {
+                let mut all = params.to_vec();
+                all.push((Kind::Int, Value::List(unique)));
+                let keyed = !collection.plan.collections.is_empty();
+                let mut columns = kinds.columns.clone();
+                columns.push(Kind::Int);
+                columns.extend(keyed.then_some(Kind::Int));
+                let mut got = run_plan(db, &collection.plan, &all, &columns, strategy).await?;
+                let own: Vec<Value> = match keyed {
+                    true => got.iter_mut().filter_map(Vec::pop).collect(),
+                    false => Vec::new(),
+                };
+                parents = got.iter_mut().filter_map(Vec::pop).collect();
+                attach(
+                    db,
+                    &collection.plan,
+                    params,
+                    &kinds.collections,
+                    strategy,
+                    &mut got,
+                    &own,
+                )
+                .await?;
+                children = got;
+            }
+            for (row, key) in rows.iter_mut().zip(keys) {
+                let mine: Vec<Vec<Value>> = children
+                    .iter()
+                    .zip(&parents)
+                    .filter(|(_, parent)| *parent == key)
+                    .map(|(child, _)| child.clone())
+                    .collect();
+                row.push(Value::Rows(mine));
+            }
+        }
+        Ok(())
+    })
 }

@@ -26,6 +26,11 @@
 //! * `order by` sorts `NULL` after every value ascending, before them
 //!   descending; text sorts by code point;
 //! * `offset` then `limit` cut the ordered rows;
+//! * a collection holds, for each row, the rows its path reaches from that
+//!   row (every combination, as an aggregate follows it), evaluated as a
+//!   query of their own: its `where`, its order and then its rows'
+//!   primary key ascending, its `offset` and `limit`; its values follow
+//!   the row's `select` values;
 //! * in the join form, each `join` pairs every row with each row its path
 //!   reaches (a `left join` keeps a row whose path reaches none, with
 //!   `NULL`s), `group by` gathers rows of equal keys (`NULL`s equal), and
@@ -56,6 +61,8 @@ pub enum Value {
     /// An optional filter's parameter that is `None` (`{?x}`): the
     /// comparisons that hold it are not written.
     Absent,
+    /// A collection's rows, in order.
+    Rows(Vec<Vec<Value>>),
 }
 
 impl Value {
@@ -148,109 +155,133 @@ type Scope<'d> = Vec<Option<RowRef<'d>>>;
 /// `params[i]`.
 pub fn evaluate(plan: &Plan, data: &Dataset, params: &[Value]) -> Vec<Vec<Value>> {
     let eval = Eval { data, params };
-    let mut scopes: Vec<Scope<'_>> = data
+    let roots = data
         .rows(plan.root)
         .iter()
-        .map(|values| {
-            vec![Some(RowRef {
-                model: plan.root,
-                values,
-            })]
+        .map(|values| RowRef {
+            model: plan.root,
+            values,
         })
         .collect();
-    for join in &plan.joins {
-        scopes = scopes
-            .into_iter()
-            .flat_map(|scope| eval.join(join, scope))
-            .collect();
-    }
-    if let Some(cond) = plan.filter.as_ref().filter(|cond| eval.written(cond)) {
-        scopes.retain(|scope| eval.cond(cond, scope) == Some(true));
-    }
-    // With `group by` or an aggregate over joined rows, one output row per
-    // group (one group of every row without `group by`, even of none);
-    // otherwise one per row.
-    let items = plan.select.as_deref().unwrap_or_default();
-    let aggregates = items.iter().map(|item| &item.expr).any(joined)
-        || plan.order.iter().any(|order| joined(&order.expr))
-        || plan.having.as_ref().is_some_and(cond_joined);
-    let groups: Vec<Vec<Scope<'_>>> = if !plan.group.is_empty() {
-        let mut groups: Vec<(Vec<Value>, Vec<Scope<'_>>)> = Vec::new();
-        for scope in scopes {
-            let key: Vec<Value> = plan.group.iter().map(|e| eval.expr(e, &scope)).collect();
-            let same = |other: &Vec<Value>| other.iter().zip(&key).all(|(a, b)| a.same(b));
-            match groups.iter_mut().find(|(other, _)| same(other)) {
-                Some((_, group)) => group.push(scope),
-                None => groups.push((key, vec![scope])),
-            }
+    eval.rows(plan, roots)
+}
+
+impl<'d> Eval<'d> {
+    /// The rows of `plan` over the root rows `roots`: every row of the
+    /// root model, or the rows a collection's path reaches from one
+    /// parent. Each row's collections follow its `select` values, one
+    /// [`Value::Rows`] each.
+    fn rows(&self, plan: &Plan, roots: Vec<RowRef<'d>>) -> Vec<Vec<Value>> {
+        let eval = self;
+        let mut scopes: Vec<Scope<'d>> = roots.into_iter().map(|row| vec![Some(row)]).collect();
+        for join in &plan.joins {
+            scopes = scopes
+                .into_iter()
+                .flat_map(|scope| eval.join(join, scope))
+                .collect();
         }
-        groups.into_iter().map(|(_, group)| group).collect()
-    } else if aggregates {
-        vec![scopes]
-    } else {
-        scopes.into_iter().map(|scope| vec![scope]).collect()
-    };
-    let mut rows: Vec<(Vec<Value>, Vec<Value>)> = Vec::new();
-    for group in &groups {
-        if let Some(cond) = plan.having.as_ref().filter(|cond| eval.written(cond)) {
-            if eval.grouped_cond(cond, group) != Some(true) {
-                continue;
-            }
+        if let Some(cond) = plan.filter.as_ref().filter(|cond| eval.written(cond)) {
+            scopes.retain(|scope| eval.cond(cond, scope) == Some(true));
         }
-        let output: Vec<Value> = match &plan.select {
-            Some(items) => items
-                .iter()
-                .map(|item| eval.grouped(&item.expr, group))
-                .collect(),
-            None => match group[0][0] {
-                Some(row) => row.values.to_vec(),
-                None => unreachable!("the root row is always there"),
-            },
+        // With `group by` or an aggregate over joined rows, one output row per
+        // group (one group of every row without `group by`, even of none);
+        // otherwise one per row.
+        let items = plan.select.as_deref().unwrap_or_default();
+        let aggregates = items.iter().map(|item| &item.expr).any(joined)
+            || plan.order.iter().any(|order| joined(&order.expr))
+            || plan.having.as_ref().is_some_and(cond_joined);
+        let groups: Vec<Vec<Scope<'_>>> = if !plan.group.is_empty() {
+            let mut groups: Vec<(Vec<Value>, Vec<Scope<'_>>)> = Vec::new();
+            for scope in scopes {
+                let key: Vec<Value> = plan.group.iter().map(|e| eval.expr(e, &scope)).collect();
+                let same = |other: &Vec<Value>| other.iter().zip(&key).all(|(a, b)| a.same(b));
+                match groups.iter_mut().find(|(other, _)| same(other)) {
+                    Some((_, group)) => group.push(scope),
+                    None => groups.push((key, vec![scope])),
+                }
+            }
+            groups.into_iter().map(|(_, group)| group).collect()
+        } else if aggregates {
+            vec![scopes]
+        } else {
+            scopes.into_iter().map(|scope| vec![scope]).collect()
         };
-        let keys = plan
-            .order
-            .iter()
-            .map(|order| match &order.expr {
-                Expr::Output(name) => {
-                    let index = items
-                        .iter()
-                        .position(|item| item.name == *name)
-                        .unwrap_or_else(|| panic!("no output {name}"));
-                    output[index].clone()
+        let mut rows: Vec<(Vec<Value>, Value, Vec<Value>)> = Vec::new();
+        for group in &groups {
+            if let Some(cond) = plan.having.as_ref().filter(|cond| eval.written(cond)) {
+                if eval.grouped_cond(cond, group) != Some(true) {
+                    continue;
                 }
-                expr => eval.grouped(expr, group),
+            }
+            let mut output: Vec<Value> = match &plan.select {
+                Some(items) => items
+                    .iter()
+                    .map(|item| eval.grouped(&item.expr, group))
+                    .collect(),
+                None => match group[0][0] {
+                    Some(row) => row.values.to_vec(),
+                    None => unreachable!("the root row is always there"),
+                },
+            };
+            let keys = plan
+                .order
+                .iter()
+                .map(|order| match &order.expr {
+                    Expr::Output(name) => {
+                        let index = items
+                            .iter()
+                            .position(|item| item.name == *name)
+                            .unwrap_or_else(|| panic!("no output {name}"));
+                        output[index].clone()
+                    }
+                    expr => eval.grouped(expr, group),
+                })
+                .collect();
+            // A collection's rows tie-break on their primary key; the rows of
+            // one parent only are ordered, so one row of each group it is.
+            let row = group.first().and_then(|scope| scope[0]);
+            let tie = match (&plan.parent, row) {
+                (Some(_), Some(row)) => row.key(),
+                _ => Value::Null,
+            };
+            for collection in &plan.collections {
+                let (Some(parent), Some(row)) = (&collection.plan.parent, row) else {
+                    panic!("a collection without its parent");
+                };
+                let reached = eval.reach(row, &parent.hops);
+                output.push(Value::Rows(eval.rows(&collection.plan, reached)));
+            }
+            rows.push((keys, tie, output));
+        }
+        rows.sort_by(|(a, tie_a, _), (b, tie_b, _)| {
+            plan.order
+                .iter()
+                .zip(a.iter().zip(b))
+                .map(|(order, (a, b))| {
+                    let ordering = a.order(b);
+                    if order.desc {
+                        ordering.reverse()
+                    } else {
+                        ordering
+                    }
+                })
+                .find(|ordering| ordering.is_ne())
+                .unwrap_or_else(|| tie_a.order(tie_b))
+        });
+        let count = |expr: &Option<Expr>| {
+            expr.as_ref().map(|expr| match eval.constant(expr) {
+                Value::Int(n) => usize::try_from(n).expect("a negative limit or offset"),
+                other => panic!("limit or offset {other:?}"),
             })
-            .collect();
-        rows.push((keys, output));
+        };
+        let offset = count(&plan.offset).unwrap_or(0);
+        let limit = count(&plan.limit).unwrap_or(usize::MAX);
+        rows.into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|(_, _, output)| output)
+            .collect()
     }
-    rows.sort_by(|(a, _), (b, _)| {
-        plan.order
-            .iter()
-            .zip(a.iter().zip(b))
-            .map(|(order, (a, b))| {
-                let ordering = a.order(b);
-                if order.desc {
-                    ordering.reverse()
-                } else {
-                    ordering
-                }
-            })
-            .find(|ordering| ordering.is_ne())
-            .unwrap_or(Ordering::Equal)
-    });
-    let count = |expr: &Option<Expr>| {
-        expr.as_ref().map(|expr| match eval.constant(expr) {
-            Value::Int(n) => usize::try_from(n).expect("a negative limit or offset"),
-            other => panic!("limit or offset {other:?}"),
-        })
-    };
-    let offset = count(&plan.offset).unwrap_or(0);
-    let limit = count(&plan.limit).unwrap_or(usize::MAX);
-    rows.into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|(_, output)| output)
-        .collect()
 }
 
 /// Whether `expr` aggregates joined rows.
@@ -581,15 +612,21 @@ pub fn same_rows(got: &[Vec<Value>], want: &[Vec<Value>], ordered: bool) -> bool
         got.sort_by_key(|row| sort_key(row));
         want.sort_by_key(|row| sort_key(row));
     }
-    let close = |a: &Value, b: &Value| match (a, b) {
-        (Value::Float(a), Value::Float(b)) => (a - b).abs() <= 1e-12 * a.abs().max(b.abs()),
-        (a, b) => a == b,
-    };
     got.len() == want.len()
         && got
             .iter()
             .zip(&want)
             .all(|(a, b)| a.len() == b.len() && a.iter().zip(b).all(|(a, b)| close(a, b)))
+}
+
+/// Whether two values are equal, floats up to rounding; a collection's
+/// rows in their order.
+fn close(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Float(a), Value::Float(b)) => (a - b).abs() <= 1e-12 * a.abs().max(b.abs()),
+        (Value::Rows(a), Value::Rows(b)) => same_rows(a, b, true),
+        (a, b) => a == b,
+    }
 }
 
 /// A row as text for sorting, floats to 9 digits, so that answers equal
@@ -599,6 +636,10 @@ fn sort_key(row: &[Value]) -> String {
         .iter()
         .map(|value| match value {
             Value::Float(x) => format!("{:.9e}", x + 0.0),
+            Value::Rows(rows) => {
+                let rows: Vec<String> = rows.iter().map(|row| sort_key(row)).collect();
+                format!("[{}]", rows.join(";"))
+            }
             other => format!("{other:?}"),
         })
         .collect();

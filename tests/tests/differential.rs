@@ -11,7 +11,7 @@ use fanless::__private::{render_with, Plan, Strategy};
 use fanless_tests::generate::{self, Case, Generator};
 use fanless_tests::library::{self, Kind};
 use fanless_tests::reference::{self, Dataset, Value};
-use fanless_tests::{connect, dialect, drop_databases, name, run_plan, Db};
+use fanless_tests::{connect, dialect, drop_databases, name, run_tree, Db};
 
 /// Plans per dataset: each dataset is inserted once per database.
 const PLANS_PER_DATASET: usize = 50;
@@ -100,7 +100,15 @@ async fn check(
     strategy: Strategy,
     want: &[Vec<Value>],
 ) -> Result<(), String> {
-    let got = run_plan(db, &case.plan, &case.params, &case.kinds, strategy).await?;
+    let got = run_tree(
+        db,
+        &case.plan,
+        &case.params,
+        &case.kinds,
+        &case.collections,
+        strategy,
+    )
+    .await?;
     if reference::same_rows(&got, want, case.ordered) {
         Ok(())
     } else {
@@ -245,6 +253,12 @@ fn smaller_cases(case: &Case) -> Vec<Case> {
                 }));
             }
         }
+    }
+    for i in 0..case.plan.collections.len() {
+        let mut smaller = case.clone();
+        smaller.plan.collections.remove(i);
+        smaller.collections.remove(i);
+        out.push(smaller);
     }
     if case.plan.filter.is_some() {
         out.push(with(&|plan, _| plan.filter = None));
