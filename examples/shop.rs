@@ -4,7 +4,10 @@
 //! store, then answers "for each store, how many products and how many
 //! employees" twice: with the naive join every ORM annotation produces, and
 //! with `fanless::query!`, whose aggregates over relation paths are each a
-//! subquery. Prints both answers, both times, the ratio and the SQL.
+//! subquery. Prints both answers, both times, the ratio and the SQL. Then
+//! loads a page of stores, each with its three most expensive products and
+//! its departments with their staff counts, and prints the statements that
+//! loaded them: one per level, whatever the number of rows.
 //!
 //! ```text
 //! cargo run --example shop                                   # embedded SQLite
@@ -21,8 +24,10 @@ use fanless::query;
 use sqlx::{MySqlPool, PgPool, SqlitePool};
 
 mod seed;
+mod statements;
 
 use seed::{Shape, Store};
+use statements::Log;
 
 /// The join an ORM writes for two counts over two to-many paths. Without
 /// `DISTINCT` its counts are wrong; with it they are right, after building
@@ -40,7 +45,7 @@ type Answer = Vec<(i64, i64, i64)>;
 /// Creates the schema, seeds it, runs both queries and reports; the same
 /// steps for every database, spelled out per pool type.
 macro_rules! demo {
-    ($pool:expr, $db:ty, $url:expr) => {{
+    ($pool:expr, $db:ty, $url:expr, $log:expr) => {{
         let pool = $pool;
         let shape = Shape::SEED;
         let started = Instant::now();
@@ -75,7 +80,51 @@ macro_rules! demo {
             times.push(started.elapsed());
             answer = rows.iter().map(|r| (r.id, r.total_products, r.total_employees)).collect();
         }
-        report(&trap, trap_time, &answer, median(&mut times[1..]), sql)
+        report(&trap, trap_time, &answer, median(&mut times[1..]), sql)?;
+        page!(pool, $log)
+    }};
+}
+
+/// A page of stores, each with its three most expensive products and its
+/// departments with their staff counts: the rows, then the statements
+/// that loaded them.
+macro_rules! page {
+    ($pool:expr, $log:expr) => {{
+        let log: &Log = $log;
+        log.take();
+        let stores = query!(
+            from Store
+            select id, name,
+                products { name, price order by price desc limit 3 } as top_products,
+                departments { name, count(employees) as staff order by name } as departments
+            order by id
+            limit 20
+        )
+        .fetch_all($pool)
+        .await?;
+        println!("\na page of stores with their collections:");
+        println!("  query!(from Store select id, name, products {{ name, price order by price desc limit 3 }} as top_products, departments {{ name, count(employees) as staff order by name }} as departments order by id limit 20)");
+        for store in &stores {
+            let top: Vec<String> = store
+                .top_products
+                .iter()
+                .map(|p| format!("{} ({:.2})", p.name, p.price))
+                .collect();
+            let staff: i64 = store.departments.iter().map(|d| d.staff).sum();
+            println!(
+                "  {} {}: top products {}; {} departments, {staff} employees",
+                store.id,
+                store.name,
+                top.join(", "),
+                store.departments.len()
+            );
+        }
+        let taken = log.take();
+        println!("  {} statements, in one snapshot:", taken.statements.len());
+        for statement in &taken.statements {
+            println!("    {statement}");
+        }
+        Ok(())
     }};
 }
 
@@ -132,6 +181,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             other => return Err(format!("unknown argument `{other}`; try --help").into()),
         }
     }
+    let log = Log::install()?;
     if url.starts_with("postgres") {
         let pool = PgPool::connect(&url).await?;
         sqlx::raw_sql("CREATE SCHEMA IF NOT EXISTS fanless_shop")
@@ -143,11 +193,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .connect_with(options.options([("search_path", "fanless_shop")]))
             .await?;
         println!("PostgreSQL, schema fanless_shop");
-        demo!(&pool, sqlx::Postgres, &url)
+        demo!(&pool, sqlx::Postgres, &url, &log)
     } else if url.starts_with("mysql") || url.starts_with("mariadb") {
         let pool = MySqlPool::connect(&url).await?;
         println!("MySQL/MariaDB");
-        demo!(&pool, sqlx::MySql, &url)
+        demo!(&pool, sqlx::MySql, &url, &log)
     } else if url.starts_with("sqlite") {
         // One connection: each connection to `:memory:` is its own database.
         let pool = sqlx::sqlite::SqlitePoolOptions::new()
@@ -156,7 +206,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
         println!("SQLite (embedded)");
         let pool: &SqlitePool = &pool;
-        demo!(pool, sqlx::Sqlite, &url)
+        demo!(pool, sqlx::Sqlite, &url, &log)
     } else {
         Err(
             format!("unsupported database URL `{url}`: use sqlite:, postgres:// or mysql://")

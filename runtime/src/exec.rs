@@ -168,12 +168,19 @@ where
 pub struct ListArg<T> {
     values: Option<Vec<T>>,
     json: Option<fn(&[T]) -> String>,
+    /// The keys of a collection's parents, which take the JSON array only
+    /// past the placeholders' limit.
+    keys: bool,
 }
 
 impl<T> ListArg<T> {
     /// The list, bound element by element.
     pub fn new(values: Option<Vec<T>>) -> Self {
-        Self { values, json: None }
+        Self {
+            values,
+            json: None,
+            keys: false,
+        }
     }
 
     /// The list of integers, bound as one JSON array where it is long.
@@ -184,13 +191,23 @@ impl<T> ListArg<T> {
         Self {
             values,
             json: Some(json_array),
+            keys: false,
         }
+    }
+
+    /// The list as the keys of a collection's parents.
+    pub(crate) fn into_keys(self) -> Self {
+        Self { keys: true, ..self }
     }
 
     /// Whether `DB` reads the list as one JSON array.
     fn as_json<DB: Dialect>(&self) -> bool {
         let len = self.values.as_ref().map_or(0, Vec::len);
-        self.json.is_some() && sql::json_list(DB::KIND, len)
+        let json = match self.keys {
+            true => sql::json_keys(DB::KIND, len),
+            false => sql::json_list(DB::KIND, len),
+        };
+        self.json.is_some() && json
     }
 }
 
@@ -348,6 +365,7 @@ where
                 let list = ListArg {
                     json: self.json.filter(|_| self.as_json::<DB>()),
                     values: self.values.take(),
+                    keys: self.keys,
                 };
                 DB::add_list(list, arguments)
             }

@@ -246,7 +246,7 @@ where
                 return Ok(());
             }
             let own = collection_plan(plan, self.at)?;
-            let mut list = (self.list)(unique);
+            let mut list = (self.list)(unique).into_keys();
             let mut shape = Shape::default();
             args.shape(0, &mut shape);
             Args::<'q, DB>::shape(&list, A::LEN, &mut shape);

@@ -274,6 +274,19 @@ pub fn json_list(dialect: DialectKind, len: usize) -> bool {
     }
 }
 
+/// Whether the `len` integer keys of a collection's parents are bound as
+/// one JSON array on `dialect`: only past the most placeholders a
+/// statement takes. `examples/loading.rs` measures the keys' placeholders
+/// 2.4× faster than the JSON array on MariaDB at 12,000 keys (a secondary
+/// index, rows in key order), where a plain list's JSON array is faster.
+pub fn json_keys(dialect: DialectKind, len: usize) -> bool {
+    match dialect {
+        DialectKind::Postgres => false,
+        DialectKind::MySql => len > 65_535,
+        DialectKind::Sqlite => len > 32_766,
+    }
+}
+
 /// `value IN (?, ?, ...)` with one placeholder per element of the length
 /// class (a false condition for an empty list), or `value IN (rows)` of
 /// the JSON array argument, `json_rows` writing the rows' query.
