@@ -44,7 +44,7 @@ fn tokens(text: &str) -> TokenStream {
         .unwrap_or_else(|e| panic!("{text} does not lex: {e}"))
 }
 
-const QUERIES: [&str; 10] = [
+const QUERIES: [&str; 12] = [
     "from Store select id, name, count(departments.employees) as staff, \
      avg(products.price where not discontinued) as price \
      where name != {excluded} and (id in (1, {two}) or name like \"a%\") \
@@ -64,10 +64,15 @@ const QUERIES: [&str; 10] = [
      where exists(store.departments) order by n",
     "from Product select id where id in {ids} and (name = {?name} or price < {?max}) \
      and store_id not in {?stores}",
+    "from Store select id, products { id, name where price > {p} order by price desc limit 3 } as top, \
+     departments { name, count(employees) as staff, employees { id order by id } as people \
+     order by name offset {skip} } order by id",
+    "from Employee select department.store.products { id } as shelf, reports { name } where id = 1",
 ];
 
-const QUERY_AS: [&str; 2] = [
+const QUERY_AS: [&str; 3] = [
     "Row, from Store select id, count(products) as products",
+    "Row, from Store select id, products { id, name order by id } as products: ProductRow",
     "crate::Summary, from Store s join s.departments d select s.id, count(d) as n group by s.id",
 ];
 
@@ -411,9 +416,30 @@ fn grammar(rng: &mut Rng) -> String {
         }
     }
     if rng.below(4) != 0 {
-        let items: Vec<String> = (0..1 + rng.below(4))
+        let mut items: Vec<String> = (0..1 + rng.below(4))
             .map(|i| format!("{} as c{i}", value(rng)))
             .collect();
+        // Collections, and collections in them.
+        for depth in 0..rng.below(3) {
+            let inner: Vec<String> = (0..1 + rng.below(3)).map(|_| value(rng)).collect();
+            let mut body = inner.join(", ");
+            if rng.below(2) == 0 {
+                body.push_str(&format!(" where {}", cond(rng, 1, &value)));
+            }
+            if rng.below(2) == 0 {
+                body.push_str(&format!(" order by {}", path(rng)));
+            }
+            if rng.below(3) == 0 {
+                body.push_str(&format!(" limit {}", rng.pick(&["3", "{n}"])));
+            }
+            let item = format!("{} {{ {body} }} as k{depth}", path(rng));
+            match items.last_mut() {
+                Some(last) if depth > 0 && rng.below(2) == 0 => {
+                    *last = format!("{} {{ {last} }}", path(rng));
+                }
+                _ => items.push(item),
+            }
+        }
         query.push_str(&format!(" select {}", items.join(", ")));
     }
     if rng.below(2) == 0 {

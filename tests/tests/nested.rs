@@ -227,3 +227,86 @@ async fn collections_over_many_to_many_and_through_paths_hold_what_count_counts(
         drop_databases(dbs).await;
     }
 }
+
+#[tokio::test]
+async fn forty_thousand_parents_bind_their_keys_past_the_placeholder_limit() {
+    // SQLite binds at most 32,766 placeholders: the keys go as one JSON
+    // array there, as placeholders on MySQL, and as one array on
+    // PostgreSQL.
+    const STORES: i64 = 40_000;
+    let dbs = fanless_tests::databases("nested_many_parents").await;
+    for db in &dbs {
+        for start in (1..=STORES).step_by(2_000) {
+            let ids = start..start + 2_000;
+            let stores: Vec<String> = ids.clone().map(|id| format!("({id}, 's{id}')")).collect();
+            let sql = format!(
+                "INSERT INTO shop_store (id, name) VALUES {}",
+                stores.join(", ")
+            );
+            fanless_tests::execute(db, &sql).await;
+            // Odd stores have one product, whose key is twice theirs.
+            let products: Vec<String> = ids
+                .filter(|id| id % 2 == 1)
+                .map(|id| format!("({}, {id}, 'p', 1.0, FALSE)", id * 2))
+                .collect();
+            let sql = format!(
+                "INSERT INTO shop_product (id, store_id, name, price, discontinued) VALUES {}",
+                products.join(", ")
+            );
+            fanless_tests::execute(db, &sql).await;
+        }
+        let stores = fetch_all!(
+            db,
+            query!(from Store select id, products { id } as products)
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        assert_eq!(stores.len() as i64, STORES, "{}", name(db));
+        for store in &stores {
+            let want: Vec<i64> = match store.id % 2 {
+                1 => vec![store.id * 2],
+                _ => Vec::new(),
+            };
+            assert_eq!(ids(&store.products, |p| p.id), want, "{}", name(db));
+        }
+    }
+    drop_databases(dbs).await;
+}
+
+#[tokio::test]
+async fn inside_a_transaction_the_statements_read_its_rows() {
+    let dbs = fanless_tests::databases("nested_in_transaction").await;
+    for db in &dbs {
+        fanless_tests::execute(db, "INSERT INTO shop_store (id, name) VALUES (1, 'main')").await;
+        let insert = "INSERT INTO shop_product (id, store_id, name, price, discontinued) \
+                      VALUES (1, 1, 'new', 2.0, FALSE)";
+        let q = || query!(from Store select id, products { name } as products);
+        // Rows the transaction wrote are seen by every statement of the
+        // query run in it, and by none run beside it once rolled back.
+        macro_rules! check {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await.expect("begin");
+                sqlx::query(insert).execute(&mut *tx).await.expect("insert");
+                let inside = q().fetch_all(&mut *tx).await.expect("inside");
+                tx.rollback().await.expect("rollback");
+                let outside = q().fetch_all($pool).await.expect("outside");
+                (inside, outside)
+            }};
+        }
+        let (inside, outside) = match db {
+            fanless_tests::Db::Sqlite(pool) => {
+                let (a, b) = check!(pool);
+                (a[0].products.len(), b[0].products.len())
+            }
+            fanless_tests::Db::Postgres(pool, _) => {
+                let (a, b) = check!(pool);
+                (a[0].products.len(), b[0].products.len())
+            }
+            fanless_tests::Db::MySql(pool, _) => {
+                let (a, b) = check!(pool);
+                (a[0].products.len(), b[0].products.len())
+            }
+        };
+        assert_eq!((inside, outside), (1, 0), "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}

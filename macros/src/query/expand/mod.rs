@@ -130,8 +130,8 @@ struct Field {
 enum Kind {
     Plain,
     Sum,
-    /// A collection, whose rows `query_as!` builds as `Some` type with
-    /// this mapping from the row struct.
+    /// A collection; in `query_as!`, with the mapping from its row struct
+    /// to the type its rows are built as.
     Rows(Option<TokenStream>),
 }
 
@@ -212,7 +212,12 @@ impl Gen {
         let run = if query.collections.is_empty() {
             quote!(#fl::Query::new(&__FANLESS_SQL, move || #plan, #args, __fanless_map))
         } else {
-            quote!(::fanless::Nested::new(&__FANLESS_SQL, move || #plan, #args, __fanless_map, #children))
+            // The collections' parent keys are the argument past the
+            // query's own.
+            quote! {{
+                const __FANLESS_KEYS: usize = #keys;
+                ::fanless::Nested::new(&__FANLESS_SQL, move || #plan, #args, __fanless_map, #children)
+            }}
         };
         quote! {{
             type __FanlessRoot = #from;
@@ -220,8 +225,6 @@ impl Gen {
             #(#checks)*
             #(#items)*
             #map
-            /// The argument of a collection's parent keys, past the query's own.
-            const __FANLESS_KEYS: usize = #keys;
             static __FANLESS_SQL: #fl::SqlCache = #fl::SqlCache::new();
             #run
         }}
