@@ -18,9 +18,10 @@ mod cond;
 mod expr;
 
 use syn::parse::{Parse, ParseStream};
+use syn::token::Token;
 use syn::{Ident, Token};
 
-use super::ir::{Collection, Expr, Item, Join, Order, Path, Query};
+use super::ir::{Collection, Cond, Expr, Item, Join, Order, Path, Query};
 
 mod kw {
     syn::custom_keyword!(from);
@@ -89,38 +90,12 @@ impl Parse for Query {
         } else {
             None
         };
-        let filter = if input.parse::<Option<Token![where]>>()?.is_some() {
-            Some(input.parse()?)
-        } else {
-            None
-        };
-        let group = if input.parse::<Option<kw::group>>()?.is_some() {
-            input.parse::<kw::by>()?;
-            comma_list(input, Expr::parse)?
-        } else {
-            Vec::new()
-        };
-        let having = if input.parse::<Option<kw::having>>()?.is_some() {
-            Some(input.parse()?)
-        } else {
-            None
-        };
-        let order = if input.parse::<Option<kw::order>>()?.is_some() {
-            input.parse::<kw::by>()?;
-            comma_list(input, Order::parse)?
-        } else {
-            Vec::new()
-        };
-        let limit = if input.parse::<Option<kw::limit>>()?.is_some() {
-            Some(input.parse()?)
-        } else {
-            None
-        };
-        let offset = if input.parse::<Option<kw::offset>>()?.is_some() {
-            Some(input.parse()?)
-        } else {
-            None
-        };
+        let filter = clause::<Token![where], _>(input)?;
+        let group = by_clause::<kw::group, _>(input, Expr::parse)?;
+        let having = clause::<kw::having, _>(input)?;
+        let order = by_clause::<kw::order, _>(input, Order::parse)?;
+        let limit = clause::<kw::limit, _>(input)?;
+        let offset = clause::<kw::offset, _>(input)?;
         let query = Self {
             as_type: None,
             from,
@@ -170,27 +145,10 @@ fn collection(input: ParseStream<'_>, position: usize) -> syn::Result<Collection
     let brace = syn::braced!(content in input);
     let mut collections = Vec::new();
     let select = select_list(&content, &mut collections)?;
-    let filter = if content.parse::<Option<Token![where]>>()?.is_some() {
-        Some(content.parse()?)
-    } else {
-        None
-    };
-    let order = if content.parse::<Option<kw::order>>()?.is_some() {
-        content.parse::<kw::by>()?;
-        comma_list(&content, Order::parse)?
-    } else {
-        Vec::new()
-    };
-    let limit = if content.parse::<Option<kw::limit>>()?.is_some() {
-        Some(content.parse()?)
-    } else {
-        None
-    };
-    let offset = if content.parse::<Option<kw::offset>>()?.is_some() {
-        Some(content.parse()?)
-    } else {
-        None
-    };
+    let filter = clause::<Token![where], Cond>(&content)?;
+    let order = by_clause::<kw::order, _>(&content, Order::parse)?;
+    let limit = clause::<kw::limit, _>(&content)?;
+    let offset = clause::<kw::offset, _>(&content)?;
     if !content.is_empty() {
         let expected = match (&filter, order.is_empty(), &limit, &offset) {
             (_, _, _, Some(_)) => "expected the end of the collection",
@@ -285,6 +243,28 @@ fn expected_clause(query: &Query) -> String {
         "expected {comma}{} or the end of the query",
         open.join(", ")
     )
+}
+
+/// `keyword value`, where the keyword comes next.
+fn clause<K: Parse + Token, T: Parse>(input: ParseStream<'_>) -> syn::Result<Option<T>> {
+    match input.parse::<Option<K>>()? {
+        Some(_) => Ok(Some(input.parse()?)),
+        None => Ok(None),
+    }
+}
+
+/// `keyword by item, ...`, where the keyword comes next.
+fn by_clause<K: Parse + Token, T>(
+    input: ParseStream<'_>,
+    item: fn(ParseStream<'_>) -> syn::Result<T>,
+) -> syn::Result<Vec<T>> {
+    match input.parse::<Option<K>>()? {
+        Some(_) => {
+            input.parse::<kw::by>()?;
+            comma_list(input, item)
+        }
+        None => Ok(Vec::new()),
+    }
 }
 
 fn comma_list<T>(
