@@ -254,6 +254,9 @@ where
             let arguments = bind::<DB, _, _>(rendered, args, Some(&mut list))?;
             *statements += 1;
             let span = span(&rendered.sql);
+            // Fetched, then decoded: decoding each row as it arrives
+            // (`try_map`) measured 1.6× slower on SQLite in
+            // `examples/loading.rs`, and no faster elsewhere.
             let rows = sqlx::query_with(rendered.sql.as_str(), arguments)
                 .fetch_all(&mut *conn)
                 .instrument(span.clone())
