@@ -118,7 +118,6 @@ impl<'p> Renderer<'p> {
             let table = self.derived_table(group, alias, &scope, *form);
             explicit.push_str(&table);
         }
-        // The selected keys already hold the filter and the limit.
         // The parents' keys come first in `where`, and take their argument
         // first.
         let member = parent.as_ref().map(|(key, param)| {
@@ -129,6 +128,7 @@ impl<'p> Renderer<'p> {
             self.syntax.list_member(&mut member, key, position, form);
             member
         });
+        // The selected keys already hold the filter and the limit.
         let filter = match keys {
             Some(_) => None,
             None => plan.filter.as_ref().map(|cond| self.cond(cond, &mut scope)),
