@@ -201,6 +201,16 @@ fn check_whole_table(query: &Query, cx: &mut Ctxt) {
             ),
         );
     }
+    for collection in &query.collections {
+        let path = &collection.path;
+        cx.error(
+            collection.brace,
+            format!(
+                "`{path} {{ ... }}` lists the rows of each `{model}`, and `{total}` aggregates every \
+                 row into one: select `{total}` in a query of its own"
+            ),
+        );
+    }
 }
 
 // `group by` and `having` work on joined rows; a path-form aggregate is
