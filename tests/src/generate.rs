@@ -307,6 +307,16 @@ impl<'m> Generator<'m> {
             true => self.collections(root, 0),
             false => (Vec::new(), Vec::new()),
         };
+        // Rows of collections alone.
+        let select = match select {
+            Some(_) if !plans.is_empty() && self.rng.chance(15) => {
+                items.clear();
+                kinds.clear();
+                nullable_outputs.clear();
+                Some(Vec::new())
+            }
+            select => select,
+        };
         let filter = self.rng.chance(60).then(|| self.cond(root, 2));
         let mut order = Vec::new();
         if self.rng.chance(60) {
@@ -400,12 +410,18 @@ impl<'m> Generator<'m> {
         end: &'m ModelInfo,
         depth: u32,
     ) -> (Plan, Kinds) {
+        let (collections, kinds) = match depth == 0 && self.rng.chance(35) {
+            true => self.collections(end, depth + 1),
+            false => (Vec::new(), Vec::new()),
+        };
+        // No item where the rows hold collections, now and then.
+        let least = i64::from(collections.is_empty() || self.rng.chance(80));
         let mut items = Vec::new();
         let mut columns = Vec::new();
         let mut nullable = Vec::new();
         for name in ["c0", "c1", "c2"]
             .into_iter()
-            .take(self.rng.range(1, 3) as usize)
+            .take(self.rng.range(least, 3) as usize)
         {
             let (expr, kind, null) = self.item(end);
             items.push(Item { expr, name });
@@ -416,7 +432,7 @@ impl<'m> Generator<'m> {
         let mut order = Vec::new();
         for _ in 0..self.rng.range(0, 2) {
             let desc = self.rng.chance(40);
-            if self.rng.chance(50) {
+            if !items.is_empty() && self.rng.chance(50) {
                 let index = self.rng.below(items.len() as u64) as usize;
                 order.push(Order {
                     expr: Expr::Output(items[index].name),
@@ -434,10 +450,6 @@ impl<'m> Generator<'m> {
         }
         let limit = self.rng.chance(30).then(|| self.count());
         let offset = self.rng.chance(20).then(|| self.count());
-        let (collections, kinds) = match depth == 0 && self.rng.chance(35) {
-            true => self.collections(end, depth + 1),
-            false => (Vec::new(), Vec::new()),
-        };
         let plan = Plan {
             select: Some(items),
             filter,

@@ -206,7 +206,7 @@ impl<'d> Eval<'d> {
         } else {
             scopes.into_iter().map(|scope| vec![scope]).collect()
         };
-        let mut rows: Vec<(Vec<Value>, Value, Vec<Value>)> = Vec::new();
+        let mut rows: Vec<(Vec<Value>, Vec<Value>, Vec<Value>)> = Vec::new();
         for group in &groups {
             if let Some(cond) = plan.having.as_ref().filter(|cond| eval.written(cond)) {
                 if eval.grouped_cond(cond, group) != Some(true) {
@@ -237,12 +237,18 @@ impl<'d> Eval<'d> {
                     expr => eval.grouped(expr, group),
                 })
                 .collect();
-            // A collection's rows tie-break on their primary key; the rows of
-            // one parent only are ordered, so one row of each group it is.
+            // A collection's rows tie-break on their primary key, column by
+            // column; the rows of one parent only are ordered, so one row of
+            // each group it is.
             let row = group.first().and_then(|scope| scope[0]);
-            let tie = match (&plan.parent, row) {
-                (Some(_), Some(row)) => row.key(),
-                _ => Value::Null,
+            let tie: Vec<Value> = match (&plan.parent, row) {
+                (Some(_), Some(row)) => row
+                    .model
+                    .primary_key
+                    .iter()
+                    .map(|column| row.get(column).clone())
+                    .collect(),
+                _ => Vec::new(),
             };
             for collection in &plan.collections {
                 let (Some(parent), Some(row)) = (&collection.plan.parent, row) else {
@@ -266,7 +272,15 @@ impl<'d> Eval<'d> {
                     }
                 })
                 .find(|ordering| ordering.is_ne())
-                .unwrap_or_else(|| tie_a.order(tie_b))
+                .unwrap_or_else(|| {
+                    // The key's columns in turn, ascending.
+                    tie_a
+                        .iter()
+                        .zip(tie_b)
+                        .map(|(a, b)| a.order(b))
+                        .find(|ordering| ordering.is_ne())
+                        .unwrap_or(Ordering::Equal)
+                })
         });
         let count = |expr: &Option<Expr>| {
             expr.as_ref().map(|expr| match eval.constant(expr) {

@@ -310,3 +310,53 @@ async fn inside_a_transaction_the_statements_read_its_rows() {
     }
     drop_databases(dbs).await;
 }
+
+#[tokio::test]
+async fn rows_of_collections_alone_select_their_keys_only() {
+    let (dbs, data) = setup("nested_alone").await;
+    for db in &dbs {
+        // The root selects no item, and neither do the departments.
+        let stores = fetch_all!(
+            db,
+            query!(
+                from Store
+                select departments { employees { id order by id } as staff order by id } as departments
+                order by id
+            )
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        let mut want: Vec<Vec<Vec<i64>>> = Vec::new();
+        let mut stores_by_id: Vec<i64> = data.stores.iter().map(|s| s.id).collect();
+        stores_by_id.sort_unstable();
+        for store in stores_by_id {
+            let mut departments: Vec<i64> = data
+                .departments
+                .iter()
+                .filter(|d| d.store_id == store)
+                .map(|d| d.id)
+                .collect();
+            departments.sort_unstable();
+            want.push(
+                departments
+                    .iter()
+                    .map(|&d| {
+                        let mut staff = ids(&data.employees_of_department(d), |e| e.id);
+                        staff.sort_unstable();
+                        staff
+                    })
+                    .collect(),
+            );
+        }
+        let got: Vec<Vec<Vec<i64>>> = stores
+            .iter()
+            .map(|s| {
+                s.departments
+                    .iter()
+                    .map(|d| ids(&d.staff, |e| e.id))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(got, want, "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}

@@ -77,11 +77,18 @@ impl<'p> Renderer<'p> {
                 }
             }
         }
+        // A row of collections alone selects no item before these.
+        let comma = |select: &mut String| {
+            if !select.is_empty() {
+                select.push_str(", ");
+            }
+        };
         if let Some((key, _)) = &parent {
-            let _ = write!(select, ", {key} AS {PARENT}");
+            comma(&mut select);
+            let _ = write!(select, "{key} AS {PARENT}");
         }
         if !plan.collections.is_empty() {
-            select.push_str(", ");
+            comma(&mut select);
             self.key_columns(&mut select, plan, &scope.aliases[0], Some(KEY));
         }
         // Limited per parent, rows are numbered in each parent's order.
