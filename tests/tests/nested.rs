@@ -64,6 +64,23 @@ struct ProductRow {
     name: String,
 }
 
+#[derive(Debug)]
+struct ShopRow {
+    departments: Vec<DepartmentRow>,
+}
+
+#[derive(Debug)]
+struct DepartmentRow {
+    id: i64,
+    staff: Vec<PersonRow>,
+}
+
+#[derive(Debug)]
+struct PersonRow {
+    id: i64,
+    department_id: i64,
+}
+
 #[tokio::test]
 async fn query_as_builds_the_rows_of_collections_as_named_types() {
     let (dbs, data) = setup("nested_query_as").await;
@@ -85,6 +102,30 @@ async fn query_as_builds_the_rows_of_collections_as_named_types() {
         let got: Vec<&str> = stores[0].products.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(got, want, "{}", name(db));
         assert_eq!(stores[0].name, data.store(1).name);
+
+        // Two levels, each built as its own type.
+        let shops = fetch_all!(
+            db,
+            query_as!(
+                ShopRow,
+                from Store
+                select departments {
+                    id,
+                    employees { id, department_id } as staff: PersonRow
+                } as departments: DepartmentRow
+            )
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        let departments: Vec<&DepartmentRow> = shops.iter().flat_map(|s| &s.departments).collect();
+        assert_eq!(departments.len(), data.departments.len(), "{}", name(db));
+        for department in departments {
+            let staff = data.employees_of_department(department.id);
+            assert_eq!(department.staff.len(), staff.len(), "{}", name(db));
+            assert!(department
+                .staff
+                .iter()
+                .all(|p| p.department_id == department.id && p.id > 0));
+        }
     }
     drop_databases(dbs).await;
 }
