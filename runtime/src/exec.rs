@@ -54,7 +54,7 @@ impl SqlCache {
         }
     }
 
-    pub(crate) fn get(
+    fn get(
         &'static self,
         kind: DialectKind,
         shape: Shape,
@@ -82,6 +82,29 @@ impl SqlCache {
         let rendered: &'static Rendered = Box::leak(Box::new(render(plan(), &shape)));
         shaped.push((kind, shape, rendered));
         rendered
+    }
+}
+
+impl SqlCache {
+    /// The SQL of `plan` for the shape of `args` and, past them, of a
+    /// collection's parent `keys`.
+    pub(crate) fn shaped<'q, DB, A, L>(
+        &'static self,
+        args: &A,
+        keys: Option<&L>,
+        plan: impl FnOnce() -> Plan,
+    ) -> &'static Rendered
+    where
+        DB: Dialect,
+        A: Args<'q, DB>,
+        L: Args<'q, DB>,
+    {
+        let mut shape = Shape::default();
+        args.shape(0, &mut shape);
+        if let Some(keys) = keys {
+            keys.shape(A::LEN, &mut shape);
+        }
+        self.get(DB::KIND, shape, plan)
     }
 }
 
@@ -168,9 +191,9 @@ where
 pub struct ListArg<T> {
     values: Option<Vec<T>>,
     json: Option<fn(&[T]) -> String>,
-    /// The keys of a collection's parents, which take the JSON array only
-    /// past the placeholders' limit.
-    keys: bool,
+    /// From which length the JSON array is bound, per dialect: for a
+    /// plain list, or for a collection's parent keys.
+    json_from: fn(DialectKind, usize) -> bool,
 }
 
 impl<T> ListArg<T> {
@@ -179,7 +202,7 @@ impl<T> ListArg<T> {
         Self {
             values,
             json: None,
-            keys: false,
+            json_from: sql::json_list,
         }
     }
 
@@ -191,23 +214,22 @@ impl<T> ListArg<T> {
         Self {
             values,
             json: Some(json_array),
-            keys: false,
+            json_from: sql::json_list,
         }
     }
 
     /// The list as the keys of a collection's parents.
     pub(crate) fn into_keys(self) -> Self {
-        Self { keys: true, ..self }
+        Self {
+            json_from: sql::json_keys,
+            ..self
+        }
     }
 
     /// Whether `DB` reads the list as one JSON array.
     fn as_json<DB: Dialect>(&self) -> bool {
         let len = self.values.as_ref().map_or(0, Vec::len);
-        let json = match self.keys {
-            true => sql::json_keys(DB::KIND, len),
-            false => sql::json_list(DB::KIND, len),
-        };
-        self.json.is_some() && json
+        self.json.is_some() && (self.json_from)(DB::KIND, len)
     }
 }
 
@@ -365,7 +387,7 @@ where
                 let list = ListArg {
                     json: self.json.filter(|_| self.as_json::<DB>()),
                     values: self.values.take(),
-                    keys: self.keys,
+                    json_from: self.json_from,
                 };
                 DB::add_list(list, arguments)
             }
@@ -500,9 +522,7 @@ where
     where
         A: Args<'q, DB>,
     {
-        let mut shape = Shape::default();
-        self.args.shape(0, &mut shape);
-        self.cache.get(DB::KIND, shape, &self.plan)
+        self.cache.shaped::<DB, A, ()>(&self.args, None, &self.plan)
     }
 
     /// Runs the query and collects every row.

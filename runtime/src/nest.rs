@@ -13,7 +13,7 @@ use tracing::Instrument;
 
 use crate::exec::{bind, span, Args, Dialect, FromRow, ListArg, SqlCache};
 use crate::plan::Plan;
-use crate::sql::{self, Shape};
+use crate::sql;
 
 /// The key a collection's rows are matched to their parent by: the parent
 /// model's primary key, of one column.
@@ -190,6 +190,58 @@ impl<P, K, R, C> Collection<P, K, R, C> {
     }
 }
 
+/// One statement of a query with collections: the root's, or a
+/// collection's for every parent.
+struct Statement<'p> {
+    cache: &'static SqlCache,
+    plan: &'p Plan,
+    /// Whether the first row is enough.
+    one: bool,
+}
+
+impl Statement<'_> {
+    /// Its rows, its arguments bound from `args` and, past them, from
+    /// `keys`, the parents' keys; counted in `statements`, in a span of its
+    /// own.
+    async fn run<'q, DB, A, L>(
+        self,
+        conn: &mut DB::Connection,
+        args: &mut A,
+        mut keys: Option<L>,
+        statements: &mut usize,
+    ) -> Result<Vec<DB::Row>, sqlx::Error>
+    where
+        DB: Dialect,
+        A: Args<'q, DB>,
+        L: Args<'q, DB>,
+        for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
+        DB::Arguments<'q>: IntoArguments<'q, DB>,
+    {
+        let rendered = self
+            .cache
+            .shaped::<DB, A, L>(args, keys.as_ref(), || self.plan.clone());
+        let arguments = bind::<DB, _, _>(rendered, args, keys.as_mut())?;
+        *statements += 1;
+        let span = span(&rendered.sql);
+        // Fetched, then decoded: decoding each row as it arrives
+        // (`try_map`) measured 1.6× slower on SQLite in
+        // `examples/loading.rs`, and no faster elsewhere.
+        let query = sqlx::query_with(rendered.sql.as_str(), arguments);
+        let rows = if self.one {
+            query
+                .fetch_optional(&mut *conn)
+                .instrument(span.clone())
+                .await?
+                .into_iter()
+                .collect()
+        } else {
+            query.fetch_all(&mut *conn).instrument(span.clone()).await?
+        };
+        span.record("rows", rows.len());
+        Ok(rows)
+    }
+}
+
 /// The plan of the collection at `at` in `plan`'s tree of collections.
 fn collection_plan<'p>(plan: &'p Plan, at: &[usize]) -> Result<&'p Plan, sqlx::Error> {
     at.iter().try_fold(plan, |plan, &index| {
@@ -246,22 +298,13 @@ where
                 return Ok(());
             }
             let own = collection_plan(plan, self.at)?;
-            let mut list = (self.list)(unique).into_keys();
-            let mut shape = Shape::default();
-            args.shape(0, &mut shape);
-            Args::<'q, DB>::shape(&list, A::LEN, &mut shape);
-            let rendered = self.cache.get(DB::KIND, shape, || own.clone());
-            let arguments = bind::<DB, _, _>(rendered, args, Some(&mut list))?;
-            *statements += 1;
-            let span = span(&rendered.sql);
-            // Fetched, then decoded: decoding each row as it arrives
-            // (`try_map`) measured 1.6× slower on SQLite in
-            // `examples/loading.rs`, and no faster elsewhere.
-            let rows = sqlx::query_with(rendered.sql.as_str(), arguments)
-                .fetch_all(&mut *conn)
-                .instrument(span.clone())
-                .await?;
-            span.record("rows", rows.len());
+            let list = (self.list)(unique).into_keys();
+            let statement = Statement {
+                cache: self.cache,
+                plan: own,
+                one: false,
+            };
+            let rows = statement.run(conn, args, Some(list), statements).await?;
 
             let items = own.select.as_ref().map_or(0, Vec::len);
             let mut children = Vec::with_capacity(rows.len());
@@ -347,9 +390,10 @@ where
     where
         A: Args<'q, DB>,
     {
-        let mut shape = Shape::default();
-        self.args.shape(0, &mut shape);
-        &self.cache.get(DB::KIND, shape, &self.plan).sql
+        &self
+            .cache
+            .shaped::<DB, A, ()>(&self.args, None, &self.plan)
+            .sql
     }
 
     /// The plan the query renders its SQL from, its collections' plans
@@ -465,25 +509,15 @@ where
             children,
         } = self;
         let plan = plan();
-        let mut shape = Shape::default();
-        args.shape(0, &mut shape);
-        let rendered = cache.get(DB::KIND, shape, || plan.clone());
-        let arguments = bind::<DB, _, ()>(rendered, &mut args, None)?;
-        *statements += 1;
-        let span = span(&rendered.sql);
-        let items = plan.select.as_ref().map_or(0, Vec::len);
-        let query = sqlx::query_with(rendered.sql.as_str(), arguments);
-        let rows = if most == 1 {
-            query
-                .fetch_optional(&mut *conn)
-                .instrument(span.clone())
-                .await?
-                .into_iter()
-                .collect()
-        } else {
-            query.fetch_all(&mut *conn).instrument(span.clone()).await?
+        let statement = Statement {
+            cache,
+            plan: &plan,
+            one: most == 1,
         };
-        span.record("rows", rows.len());
+        let rows = statement
+            .run(&mut *conn, &mut args, None::<()>, statements)
+            .await?;
+        let items = plan.select.as_ref().map_or(0, Vec::len);
         let mut raws = Vec::with_capacity(rows.len());
         let mut keys = Vec::with_capacity(rows.len());
         for row in &rows {
