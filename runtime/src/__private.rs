@@ -16,8 +16,8 @@ pub use crate::plan::{
     Number, Order, Parent, Plan,
 };
 pub use crate::sql::{
-    create_table, json_list, length_class, render_shaped, render_with, ColumnDef, DialectKind,
-    ListForm, Rendered, Shape, Strategy,
+    create_table, json_keys, json_list, length_class, render_shaped, render_with, ColumnDef,
+    DialectKind, ListForm, Rendered, Shape, Strategy,
 };
 pub use crate::typed::*;
 pub use sqlx;

@@ -13,7 +13,7 @@ use fanless::Model;
 use sqlx::{MySqlPool, PgPool, Row, SqlitePool};
 
 use fanless::__private::{
-    json_list, length_class, render_shaped, DialectKind, ListForm, Plan, Shape, Strategy,
+    json_keys, json_list, length_class, render_shaped, DialectKind, ListForm, Plan, Shape, Strategy,
 };
 
 use crate::generate::Kinds;
@@ -449,7 +449,13 @@ pub async fn run_plan(
                 continue;
             }
         };
-        if json_list(dialect(db), items.len()) {
+        // A collection's parent keys keep their placeholders longer.
+        let keys = plan.parent.as_ref().is_some_and(|parent| parent.keys == i);
+        let json = match keys {
+            true => json_keys(dialect(db), items.len()),
+            false => json_list(dialect(db), items.len()),
+        };
+        if json {
             let numbers: Vec<String> = integers(items).iter().map(ToString::to_string).collect();
             shape.lists.push((i, ListForm::Json));
             spread.push(vec![(
