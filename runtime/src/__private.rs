@@ -6,6 +6,7 @@ pub use std::marker::PhantomData;
 pub use crate::exec::{
     AnyList, Arg, Args, BindList, FromRow, IntegerList, ListArg, ListProbe, OptArg, Query, SqlCache,
 };
+pub use crate::json::{json_probe, Carried, JsonError, JsonField, JsonReader, JsonRow, NotCarried};
 pub use crate::model::{
     Bool, Card, Column, False, Key, Many, Model, NotKey, NotNull, Nullable, Nullity, Numeric, One,
     Optional, Relation, RelationMeta, Table, ToOne, True, Unique,
@@ -16,8 +17,8 @@ pub use crate::plan::{
     Number, Order, Parent, Plan,
 };
 pub use crate::sql::{
-    create_table, json_keys, json_list, length_class, render_shaped, render_with, ColumnDef,
-    DialectKind, ListForm, Rendered, Shape, Strategy,
+    carried, create_table, json_keys, json_list, length_class, render_shaped, render_with,
+    ColumnDef, DialectKind, ListForm, Rendered, Shape, Strategy,
 };
 pub use crate::typed::*;
 pub use sqlx;

@@ -14,6 +14,7 @@
 extern crate self as fanless;
 
 mod exec;
+mod json;
 mod model;
 mod nest;
 mod plan;

@@ -12,6 +12,7 @@ use sqlx::{
 use tracing::Instrument;
 
 use crate::exec::{bind, span, Args, Dialect, FromRow, ListArg, SqlCache};
+use crate::json::JsonRows;
 use crate::plan::Plan;
 use crate::sql;
 
@@ -58,12 +59,24 @@ pub trait Children<'q, DB: Dialect, R>: Send + Sized {
     /// The key of a result row, at `index` (after the selected columns).
     fn key(row: &DB::Row, index: usize) -> Result<Self::Key, sqlx::Error>;
 
-    /// Fills each collection of `rows`, whose keys are `keys`.
+    /// Fills the collections that `row` carries as JSON (those `carried`
+    /// marks, in its columns from `index` on) in `raw`, its decoded row.
+    fn carry(
+        &self,
+        row: &DB::Row,
+        index: usize,
+        raw: &mut R,
+        carried: &[bool],
+    ) -> Result<(), sqlx::Error>;
+
+    /// Fills each collection of `rows` that is not `carried`, `rows`' keys
+    /// being `keys`.
     fn load<'a, A: Args<'q, DB> + 'a>(
         self,
         at: Level<'a, DB, A>,
         rows: &'a mut [R],
         keys: &'a [Self::Key],
+        carried: &'a [bool],
     ) -> BoxFuture<'a, Result<(), sqlx::Error>>
     where
         'q: 'a,
@@ -78,11 +91,16 @@ impl<'q, DB: Dialect, R: Send> Children<'q, DB, R> for () {
         Ok(())
     }
 
+    fn carry(&self, _: &DB::Row, _: usize, _: &mut R, _: &[bool]) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     fn load<'a, A: Args<'q, DB> + 'a>(
         self,
         _: Level<'a, DB, A>,
         _: &'a mut [R],
         _: &'a [()],
+        _: &'a [bool],
     ) -> BoxFuture<'a, Result<(), sqlx::Error>>
     where
         'q: 'a,
@@ -99,6 +117,9 @@ impl<'q, DB: Dialect, R: Send> Children<'q, DB, R> for () {
 pub trait Load<'q, DB: Dialect, P>: Send {
     /// The parents' key.
     type Key;
+
+    /// Fills the collection of `parent` from the JSON at `index` of `row`.
+    fn carry(&self, row: &DB::Row, index: usize, parent: &mut P) -> Result<(), sqlx::Error>;
 
     /// Fills the collection of each of `parents`, whose keys are `keys`.
     fn load<'a, A: Args<'q, DB> + 'a>(
@@ -129,11 +150,27 @@ macro_rules! children_tuples {
                 row.try_get(index)
             }
 
+            fn carry(
+                &self,
+                row: &DB::Row,
+                index: usize,
+                raw: &mut R,
+                carried: &[bool],
+            ) -> Result<(), sqlx::Error> {
+                // The carried collections' columns follow one another.
+                $(if carried.get($index).copied().unwrap_or_default() {
+                    let before = carried.iter().take($index).filter(|c| **c).count();
+                    self.$index.carry(row, index + before, raw)?;
+                })+
+                Ok(())
+            }
+
             fn load<'a, Z: Args<'q, DB> + 'a>(
                 self,
                 mut at: Level<'a, DB, Z>,
                 rows: &'a mut [R],
                 keys: &'a [K],
+                carried: &'a [bool],
             ) -> BoxFuture<'a, Result<(), sqlx::Error>>
             where
                 'q: 'a,
@@ -141,7 +178,9 @@ macro_rules! children_tuples {
                 R: 'a,
             {
                 Box::pin(async move {
-                    $(self.$index.load(at.reborrow(), &mut *rows, keys).await?;)+
+                    $(if !carried.get($index).copied().unwrap_or_default() {
+                        self.$index.load(at.reborrow(), &mut *rows, keys).await?;
+                    })+
                     Ok(())
                 })
             }
@@ -162,7 +201,8 @@ children_tuples! {
 
 /// A collection, `path { items ... } as name`, of the rows `P`: the place
 /// of its plan among the collections of the query's plan, how its parents'
-/// keys are bound, the field it fills, and its own collections.
+/// keys are bound, the field it fills, its own collections, and how its
+/// rows decode from JSON where they can be carried so.
 #[doc(hidden)]
 pub struct Collection<P, K, R, C> {
     cache: &'static SqlCache,
@@ -170,6 +210,7 @@ pub struct Collection<P, K, R, C> {
     list: fn(Vec<K>) -> ListArg<K>,
     field: fn(&mut P) -> &mut Vec<R>,
     children: C,
+    json: Option<JsonRows<R>>,
 }
 
 impl<P, K, R, C> Collection<P, K, R, C> {
@@ -179,6 +220,7 @@ impl<P, K, R, C> Collection<P, K, R, C> {
         list: fn(Vec<K>) -> ListArg<K>,
         field: fn(&mut P) -> &mut Vec<R>,
         children: C,
+        json: Option<JsonRows<R>>,
     ) -> Self {
         Self {
             cache,
@@ -186,6 +228,7 @@ impl<P, K, R, C> Collection<P, K, R, C> {
             list,
             field,
             children,
+            json,
         }
     }
 }
@@ -252,6 +295,14 @@ fn collection_plan<'p>(plan: &'p Plan, at: &[usize]) -> Result<&'p Plan, sqlx::E
     })
 }
 
+/// Which collections of `plan`'s rows come inside its statement, as JSON.
+fn carried<DB: Dialect>(plan: &Plan) -> Vec<bool> {
+    plan.collections
+        .iter()
+        .map(|collection| sql::carried(collection, DB::KIND))
+        .collect()
+}
+
 /// The keys of `keys`, each once, in their first order.
 fn unique<K: ParentKey>(keys: &[K]) -> Vec<K> {
     let mut seen = HashSet::new();
@@ -270,10 +321,23 @@ where
     C: Children<'q, DB, R>,
     ListArg<K>: Args<'q, DB>,
     usize: ColumnIndex<DB::Row>,
+    for<'r> &'r str: Decode<'r, DB> + Type<DB>,
     for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
     DB::Arguments<'q>: IntoArguments<'q, DB>,
 {
     type Key = K;
+
+    fn carry(&self, row: &DB::Row, index: usize, parent: &mut P) -> Result<(), sqlx::Error> {
+        let decode = self.json.ok_or_else(|| {
+            sqlx::Error::Protocol("fanless: a collection carried as JSON has no decoder".into())
+        })?;
+        let text: &str = row.try_get(index)?;
+        *(self.field)(parent) = decode(text).map_err(|e| sqlx::Error::ColumnDecode {
+            index: index.to_string(),
+            source: Box::new(e),
+        })?;
+        Ok(())
+    }
 
     fn load<'a, A: Args<'q, DB> + 'a>(
         self,
@@ -307,11 +371,15 @@ where
             let rows = statement.run(conn, args, Some(list), statements).await?;
 
             let items = own.select.as_ref().map_or(0, Vec::len);
+            let carried = carried::<DB>(own);
             let mut children = Vec::with_capacity(rows.len());
             let mut parent_keys = Vec::with_capacity(rows.len());
             let mut child_keys = Vec::with_capacity(rows.len());
             for row in &rows {
-                children.push(R::from_row(row)?);
+                let mut child = R::from_row(row)?;
+                // The parent's key, the row's own, then the carried JSON.
+                self.children.carry(row, items + 2, &mut child, &carried)?;
+                children.push(child);
                 parent_keys.push(row.try_get::<K, usize>(items)?);
                 child_keys.push(C::key(row, items + 1)?);
             }
@@ -323,7 +391,7 @@ where
                 statements,
             };
             self.children
-                .load(level, &mut children, &child_keys)
+                .load(level, &mut children, &child_keys, &carried)
                 .await?;
 
             // Each parent gets its rows in the statement's order; a key
@@ -518,10 +586,14 @@ where
             .run(&mut *conn, &mut args, None::<()>, statements)
             .await?;
         let items = plan.select.as_ref().map_or(0, Vec::len);
+        let carried = carried::<DB>(&plan);
         let mut raws = Vec::with_capacity(rows.len());
         let mut keys = Vec::with_capacity(rows.len());
         for row in &rows {
-            raws.push(Raw::from_row(row)?);
+            let mut raw = Raw::from_row(row)?;
+            // The row's key, then the carried JSON.
+            children.carry(row, items + 1, &mut raw, &carried)?;
+            raws.push(raw);
             keys.push(C::key(row, items)?);
         }
         drop(rows);
@@ -531,7 +603,7 @@ where
             plan: &plan,
             statements,
         };
-        children.load(level, &mut raws, &keys).await?;
+        children.load(level, &mut raws, &keys, &carried).await?;
         Ok(raws.into_iter().map(map).collect())
     }
 }

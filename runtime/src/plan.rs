@@ -72,6 +72,9 @@ pub struct Collection {
     pub name: &'static str,
     /// The rows, over the path's last model, with [`Plan::parent`] set.
     pub plan: Plan,
+    /// Whether every value of its rows, and of their collections, can be
+    /// carried as JSON (see [`crate::sql::carried`]).
+    pub json: bool,
 }
 
 /// `[left] join alias.path new_alias`.

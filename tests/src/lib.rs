@@ -13,7 +13,8 @@ use fanless::Model;
 use sqlx::{MySqlPool, PgPool, Row, SqlitePool};
 
 use fanless::__private::{
-    json_keys, json_list, length_class, render_shaped, DialectKind, ListForm, Plan, Shape, Strategy,
+    carried, json_keys, json_list, length_class, render_shaped, DialectKind, ListForm, Plan, Shape,
+    Strategy,
 };
 
 use crate::generate::Kinds;
@@ -490,7 +491,9 @@ pub async fn run_plan(
 /// [`run_plan`] for a plan with collections: its rows, then each
 /// collection's for all of them, their keys bound as one list argument
 /// past `params` (as `query!` binds them); each row's collections follow
-/// its columns, one [`Value::Rows`] each, matched here by key.
+/// its columns, one [`Value::Rows`] each, matched here by key. A collection
+/// carried as JSON comes in a column of its parents' statement, read here
+/// with `serde_json`.
 pub async fn run_tree(
     db: &Db,
     plan: &Plan,
@@ -499,31 +502,87 @@ pub async fn run_tree(
     collections: &[Kinds],
     strategy: Strategy,
 ) -> Result<Vec<Vec<Value>>, String> {
+    let carried = carried_of(db, plan);
     let keyed = !plan.collections.is_empty();
     let mut columns = kinds.to_vec();
     columns.extend(keyed.then_some(Kind::Int));
+    columns.extend(carried.iter().filter(|c| **c).map(|_| Kind::Text));
     let mut rows = run_plan(db, plan, params, &columns, strategy).await?;
+    let json = split_carried(&mut rows, &carried);
     let keys: Vec<Value> = match keyed {
         true => rows.iter_mut().filter_map(Vec::pop).collect(),
         false => Vec::new(),
     };
-    attach(db, plan, params, collections, strategy, &mut rows, &keys).await?;
+    let level = Level {
+        db,
+        plan,
+        params,
+        collections,
+        strategy,
+    };
+    attach(level, &mut rows, &keys, &json).await?;
     Ok(rows)
 }
 
-/// Appends to each of `rows`, whose keys are `keys`, the rows of each
-/// collection of `plan`.
-fn attach<'a>(
+/// Which collections of `plan` come as JSON in its statement on `db`.
+fn carried_of(db: &Db, plan: &Plan) -> Vec<bool> {
+    plan.collections
+        .iter()
+        .map(|collection| carried(collection, dialect(db)))
+        .collect()
+}
+
+/// Takes the carried collections' JSON columns, the last of each row.
+fn split_carried(rows: &mut [Vec<Value>], carried: &[bool]) -> Vec<Vec<Value>> {
+    let count = carried.iter().filter(|c| **c).count();
+    rows.iter_mut()
+        .map(|row| row.split_off(row.len().saturating_sub(count)))
+        .collect()
+}
+
+/// A level of a plan with collections, as [`attach`] reads it.
+#[derive(Clone, Copy)]
+struct Level<'a> {
     db: &'a Db,
     plan: &'a Plan,
     params: &'a [(Kind, Value)],
     collections: &'a [Kinds],
     strategy: Strategy,
+}
+
+/// Appends to each of `rows`, whose keys are `keys` and whose carried
+/// collections' JSON is `json`, the rows of each collection of `plan`.
+fn attach<'a>(
+    level: Level<'a>,
     rows: &'a mut [Vec<Value>],
     keys: &'a [Value],
+    json: &'a [Vec<Value>],
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + 'a>> {
     Box::pin(async move {
-        for (collection, kinds) in plan.collections.iter().zip(collections) {
+        let Level {
+            db,
+            plan,
+            params,
+            collections,
+            strategy,
+        } = level;
+        let carried = carried_of(db, plan);
+        let mut next_json = 0;
+        for ((collection, kinds), carried) in plan.collections.iter().zip(collections).zip(carried)
+        {
+            if carried {
+                for (row, texts) in rows.iter_mut().zip(json) {
+                    let rows = match texts.get(next_json) {
+                        Some(Value::Text(text)) => from_json(text, kinds)?,
+                        other => {
+                            return Err(format!("no JSON for `{}`: {other:?}", collection.name))
+                        }
+                    };
+                    row.push(Value::Rows(rows));
+                }
+                next_json += 1;
+                continue;
+            }
             let mut unique: Vec<Value> = Vec::new();
             for key in keys {
                 if !unique.contains(key) {
@@ -535,26 +594,25 @@ fn attach<'a>(
             if !unique.is_empty() {
                 let mut all = params.to_vec();
                 all.push((Kind::Int, Value::List(unique)));
+                let inner = carried_of(db, &collection.plan);
                 let keyed = !collection.plan.collections.is_empty();
                 let mut columns = kinds.columns.clone();
                 columns.push(Kind::Int);
                 columns.extend(keyed.then_some(Kind::Int));
+                columns.extend(inner.iter().filter(|c| **c).map(|_| Kind::Text));
                 let mut got = run_plan(db, &collection.plan, &all, &columns, strategy).await?;
+                let json = split_carried(&mut got, &inner);
                 let own: Vec<Value> = match keyed {
                     true => got.iter_mut().filter_map(Vec::pop).collect(),
                     false => Vec::new(),
                 };
                 parents = got.iter_mut().filter_map(Vec::pop).collect();
-                attach(
-                    db,
-                    &collection.plan,
-                    params,
-                    &kinds.collections,
-                    strategy,
-                    &mut got,
-                    &own,
-                )
-                .await?;
+                let level = Level {
+                    plan: &collection.plan,
+                    collections: &kinds.collections,
+                    ..level
+                };
+                attach(level, &mut got, &own, &json).await?;
                 children = got;
             }
             for (row, key) in rows.iter_mut().zip(keys) {
@@ -569,4 +627,38 @@ fn attach<'a>(
         }
         Ok(())
     })
+}
+
+/// The rows of a collection carried as JSON: each an array of its columns
+/// as `kinds` say, then of its collections.
+fn from_json(text: &str, kinds: &Kinds) -> Result<Vec<Vec<Value>>, String> {
+    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("{e}: {text}"))?;
+    rows_of_json(&json, kinds).ok_or_else(|| format!("JSON that is no rows of {kinds:?}: {text}"))
+}
+
+fn rows_of_json(json: &serde_json::Value, kinds: &Kinds) -> Option<Vec<Vec<Value>>> {
+    json.as_array()?
+        .iter()
+        .map(|row| {
+            let values = row.as_array()?;
+            let (columns, collections) = values.split_at_checked(kinds.columns.len())?;
+            let mut out = Vec::new();
+            for (value, kind) in columns.iter().zip(&kinds.columns) {
+                out.push(match (kind, value) {
+                    (_, serde_json::Value::Null) => Value::Null,
+                    (Kind::Int, value) => Value::Int(value.as_i64()?),
+                    (Kind::Float, value) => Value::Float(value.as_f64()?),
+                    (Kind::Text, value) => Value::Text(value.as_str()?.to_owned()),
+                    (Kind::Bool, value) => Value::Bool(value.as_i64()? != 0),
+                });
+            }
+            if collections.len() != kinds.collections.len() {
+                return None;
+            }
+            for (value, kinds) in collections.iter().zip(&kinds.collections) {
+                out.push(Value::Rows(rows_of_json(value, kinds)?));
+            }
+            Some(out)
+        })
+        .collect()
 }

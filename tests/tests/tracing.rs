@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use fanless::query;
 use fanless_tests::data::Data;
-use fanless_tests::{databases, drop_databases, Db, Store};
+use fanless_tests::{databases, drop_databases, fetch_all, name, setup, Db, Store};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
@@ -66,6 +66,28 @@ impl Recorder {
             .map(|(_, fields)| fields.clone())
             .collect()
     }
+
+    /// How many spans were seen.
+    fn mark(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+
+    /// The fields of the `fanless.nested` spans seen since `mark`, and how
+    /// many `fanless.query` spans.
+    fn nested_since(&self, mark: usize) -> (Vec<Vec<String>>, usize) {
+        let spans = self.0.lock().unwrap();
+        let since = spans.get(mark..).unwrap_or_default();
+        let nested = since
+            .iter()
+            .filter(|(name, _)| name == "fanless.nested")
+            .map(|(_, fields)| fields.clone())
+            .collect();
+        let ran = since
+            .iter()
+            .filter(|(name, _)| name == "fanless.query")
+            .count();
+        (nested, ran)
+    }
 }
 
 #[tokio::test]
@@ -105,5 +127,58 @@ async fn each_execution_is_a_span_with_its_sql_and_row_count() {
         "{spans:?}"
     );
     assert_eq!(streamed, data.stores.len() - 1);
+    drop_databases(dbs).await;
+}
+
+#[tokio::test]
+async fn a_query_with_collections_counts_the_statements_it_ran() {
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    let (dbs, data) = setup("tracing_nested").await;
+    for db in &dbs {
+        let sqlite = matches!(db, Db::Sqlite(_));
+        // Integers and text: on SQLite both collections come inside the
+        // stores' statement, as JSON; elsewhere one statement per level.
+        let mark = recorder.mark();
+        let q = query!(
+            from Store
+            select id, departments { id, name, employees { id, name } as staff } as departments
+            order by id
+        );
+        let stores = fetch_all!(db, q).unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        let want = if sqlite { 1 } else { 3 };
+        let (nested, ran) = recorder.nested_since(mark);
+        assert_eq!(nested, [[format!("statements={want}")]], "{}", name(db));
+        assert_eq!(ran, want, "{}", name(db));
+        let staff: usize = stores
+            .iter()
+            .flat_map(|s| &s.departments)
+            .map(|d| d.staff.len())
+            .sum();
+        assert_eq!(staff, data.employees.len(), "{}", name(db));
+
+        // A float is not carried: its collection has a statement of its
+        // own on every database.
+        let mark = recorder.mark();
+        let q = query!(
+            from Store
+            select id, products { id, price order by id } as products
+            order by id
+        );
+        let stores = fetch_all!(db, q).unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        let (nested, ran) = recorder.nested_since(mark);
+        assert_eq!(nested, [["statements=2"]], "{}", name(db));
+        assert_eq!(ran, 2, "{}", name(db));
+        for store in &stores {
+            let want: Vec<(i64, f64)> = data
+                .products
+                .iter()
+                .filter(|p| p.store_id == store.id)
+                .map(|p| (p.id, p.price))
+                .collect();
+            let got: Vec<(i64, f64)> = store.products.iter().map(|p| (p.id, p.price)).collect();
+            assert_eq!(got, want, "{}", name(db));
+        }
+    }
     drop_databases(dbs).await;
 }

@@ -24,7 +24,7 @@ pub use strategy::Strategy;
 use std::fmt::Write;
 
 use crate::model::{ModelMeta, RelationMeta};
-use crate::plan::{Agg, Number, Plan};
+use crate::plan::{Agg, Collection, Number, Plan};
 
 /// The SQL dialects fanless renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,6 +248,24 @@ pub fn snapshot(dialect: DialectKind) -> (Option<&'static str>, &'static str) {
     }
 }
 
+/// Whether `collection` comes inside its parent's statement on `dialect`,
+/// as one JSON array of rows per parent, rather than from a statement of
+/// its own: on SQLite, where each of its values (and its collections') is
+/// an integer, a boolean or text, which JSON carries exactly.
+/// `examples/loading.rs` measures the statement per collection 1.2× to
+/// 1.4× slower than one JSON statement there (in process, a statement
+/// costs as much as its rows), and 2× to 3.5× faster on PostgreSQL and
+/// MariaDB.
+pub fn carried(collection: &Collection, dialect: DialectKind) -> bool {
+    dialect == DialectKind::Sqlite
+        && collection.json
+        && collection
+            .plan
+            .collections
+            .iter()
+            .all(|inner| carried(inner, dialect))
+}
+
 /// How SQLite and MySQL take a list: one placeholder per element, up to a
 /// length class, or, for a long list of integers, one JSON array read as
 /// rows (`json_each`, `JSON_TABLE`), which no placeholder limit bounds.
@@ -378,6 +396,10 @@ const PARENT: &str = "fanless_parent";
 
 /// The column of a row with collections that holds its own key.
 const KEY: &str = "fanless_key";
+
+/// The column of a row that holds the JSON of its `i`th collection, where
+/// it is carried: `fanless_j{i}`.
+const CARRIED: &str = "fanless_j";
 
 /// The column that numbers a collection's rows in each parent.
 const RANK: &str = "fanless_rank";

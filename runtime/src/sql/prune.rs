@@ -60,6 +60,11 @@ fn cond_params(cond: &Cond, params: &mut Vec<usize>) {
 /// `plan` without the conditions that hold one of the `absent` arguments.
 pub(super) fn prune(plan: &Plan, absent: &[usize]) -> Plan {
     let mut plan = plan.clone();
+    prune_in(&mut plan, absent);
+    plan
+}
+
+fn prune_in(plan: &mut Plan, absent: &[usize]) {
     let pruned = |cond: Option<Cond>| cond.and_then(|cond| prune_cond(cond, absent));
     plan.filter = pruned(plan.filter.take());
     plan.having = pruned(plan.having.take());
@@ -69,7 +74,10 @@ pub(super) fn prune(plan: &Plan, absent: &[usize]) -> Plan {
     for order in &mut plan.order {
         prune_expr(&mut order.expr, absent);
     }
-    plan
+    // A collection carried inside the statement is written with it.
+    for collection in &mut plan.collections {
+        prune_in(&mut collection.plan, absent);
+    }
 }
 
 /// The filters of the aggregates in `expr`, pruned.

@@ -4,9 +4,11 @@
 use std::fmt::Write;
 
 use super::strategy::{self, Form, Strategy};
-use super::{Chain, DialectKind, Renderer, Scope, ToOneJoin, KEY, KEYS, PARENT, RANK};
+use super::{
+    carried, Chain, DialectKind, Renderer, Scope, ToOneJoin, CARRIED, KEY, KEYS, PARENT, RANK,
+};
 use crate::model::RelationMeta;
-use crate::plan::{Agg, Expr, Join, Parent, Plan};
+use crate::plan::{Agg, Collection, Expr, Join, Parent, Plan};
 
 impl<'p> Renderer<'p> {
     /// The number of argument `param` among those the query binds, for
@@ -19,6 +21,12 @@ impl<'p> Renderer<'p> {
     }
 
     pub(super) fn query(&mut self, plan: &'p Plan, strategy: Strategy) -> String {
+        self.statement(plan, strategy, None)
+    }
+
+    /// The statement of `plan`; for a collection carried as JSON, the
+    /// statement of its rows in the parent row at `outer`.
+    fn statement(&mut self, plan: &'p Plan, strategy: Strategy, outer: Option<&str>) -> String {
         // A collection's rows come from its path, from the parents' keys.
         let (mut scope, root, parent) = match &plan.parent {
             Some(parent) => {
@@ -83,25 +91,32 @@ impl<'p> Renderer<'p> {
                 select.push_str(", ");
             }
         };
-        if let Some((key, _)) = &parent {
-            comma(&mut select);
-            let _ = write!(select, "{key} AS {PARENT}");
+        // Rows carried as JSON need neither their parent's key nor their
+        // own: their collections are carried inside them.
+        if outer.is_none() {
+            if let Some((key, _)) = &parent {
+                comma(&mut select);
+                let _ = write!(select, "{key} AS {PARENT}");
+            }
+            if !plan.collections.is_empty() {
+                comma(&mut select);
+                self.key_columns(&mut select, plan, &scope.aliases[0], Some(KEY));
+            }
         }
-        if !plan.collections.is_empty() {
-            comma(&mut select);
-            self.key_columns(&mut select, plan, &scope.aliases[0], Some(KEY));
-        }
-        // Limited per parent, rows are numbered in each parent's order.
-        let windowed = parent.is_some() && (plan.limit.is_some() || plan.offset.is_some());
+        // Limited per parent, rows are numbered in each parent's order;
+        // carried as JSON, they are gathered in that order.
+        let windowed =
+            parent.is_some() && outer.is_none() && (plan.limit.is_some() || plan.offset.is_some());
         let mut ranked = Vec::new();
-        if windowed {
+        if windowed || outer.is_some() {
             for (i, key) in plan.order.iter().enumerate() {
                 let name = match &key.expr {
                     Expr::Output(name) => (*name).to_owned(),
                     expr => {
                         let value = self.expr(expr, &mut scope);
                         let name = format!("fanless_o{i}");
-                        let _ = write!(select, ", {value} AS {name}");
+                        comma(&mut select);
+                        let _ = write!(select, "{value} AS {name}");
                         name
                     }
                 };
@@ -109,10 +124,17 @@ impl<'p> Renderer<'p> {
             }
             for (i, column) in plan.root.primary_key.iter().enumerate() {
                 let name = format!("fanless_t{i}");
-                select.push_str(", ");
+                comma(&mut select);
                 self.column(&mut select, &scope.aliases[0], column);
                 let _ = write!(select, " AS {name}");
                 ranked.push((name, false, false));
+            }
+        }
+        for (i, collection) in plan.collections.iter().enumerate() {
+            if carried(collection, self.dialect) {
+                comma(&mut select);
+                let rows = self.carried(collection, strategy, &scope.aliases[0]);
+                let _ = write!(select, "{rows} AS {CARRIED}{i}");
             }
         }
         // Derived tables come after the select list in the text, and take
@@ -128,6 +150,15 @@ impl<'p> Renderer<'p> {
         // The parents' keys come first in `where`, and take their argument
         // first.
         let member = parent.as_ref().map(|(key, param)| {
+            if let Some(outer) = outer {
+                let mut member = format!("{key} = ");
+                let column = plan
+                    .parent
+                    .as_ref()
+                    .and_then(|p| p.model.primary_key.first());
+                self.column(&mut member, outer, column.copied().unwrap_or_default());
+                return member;
+            }
             let form = self.shape.list_form(*param);
             self.params.push(*param);
             let mut member = String::new();
@@ -186,7 +217,58 @@ impl<'p> Renderer<'p> {
         if windowed {
             sql = self.per_parent(plan, &sql, &ranked, &mut scope);
         }
+        if outer.is_some() {
+            sql = self.gathered(plan, &sql, &ranked);
+        }
         sql
+    }
+
+    /// The rows of `collection` in the parent row at `outer`, as one JSON
+    /// array: a scalar subquery.
+    fn carried(&mut self, collection: &'p Collection, strategy: Strategy, outer: &str) -> String {
+        // Its explicit tables are its own.
+        let explicit = std::mem::take(&mut self.explicit);
+        let rows = self.statement(&collection.plan, strategy, Some(outer));
+        self.explicit = explicit;
+        format!("({rows})")
+    }
+
+    /// `inner`'s rows gathered into one JSON array in their order
+    /// (`ranked`), each an array of its items then of its collections.
+    fn gathered(&mut self, plan: &Plan, inner: &str, ranked: &[(String, bool, bool)]) -> String {
+        let mut values = Vec::new();
+        for item in plan.select.iter().flatten() {
+            let mut value = String::from("tj.");
+            self.syntax.quote(&mut value, item.name);
+            values.push(value);
+        }
+        for i in 0..plan.collections.len() {
+            values.push(format!("json(tj.{CARRIED}{i})"));
+        }
+        let order = self.ranked_order("tj.", ranked);
+        format!(
+            "SELECT json_group_array(json_array({}) ORDER BY {order}) FROM ({inner}) AS tj",
+            values.join(", ")
+        )
+    }
+
+    /// The `ORDER BY` list of `ranked` columns of the table at `alias`.
+    fn ranked_order(&self, alias: &str, ranked: &[(String, bool, bool)]) -> String {
+        let mut order = String::new();
+        for (i, (name, desc, nullable)) in ranked.iter().enumerate() {
+            if i > 0 {
+                order.push_str(", ");
+            }
+            let mut key = String::from(alias);
+            self.syntax.quote(&mut key, name);
+            if *nullable {
+                self.syntax.nullable_order(&mut order, &key, *desc);
+            } else {
+                order.push_str(&key);
+                order.push_str(if *desc { " DESC" } else { " ASC" });
+            }
+        }
+        order
     }
 
     /// The rows of `inner`, a collection's statement, cut to `limit` and
@@ -200,20 +282,7 @@ impl<'p> Renderer<'p> {
         ranked: &[(String, bool, bool)],
         scope: &mut Scope,
     ) -> String {
-        let mut order = String::new();
-        for (i, (name, desc, nullable)) in ranked.iter().enumerate() {
-            if i > 0 {
-                order.push_str(", ");
-            }
-            let mut key = String::from("tw.");
-            self.syntax.quote(&mut key, name);
-            if *nullable {
-                self.syntax.nullable_order(&mut order, &key, *desc);
-            } else {
-                order.push_str(&key);
-                order.push_str(if *desc { " DESC" } else { " ASC" });
-            }
-        }
+        let order = self.ranked_order("tw.", ranked);
         let number = format!("ROW_NUMBER() OVER (PARTITION BY tw.{PARENT} ORDER BY {order})");
         // MySQL numbers rows as unsigned integers, which subtracting the
         // offset must not overflow.
@@ -230,6 +299,11 @@ impl<'p> Renderer<'p> {
         let _ = write!(columns, "tr.{PARENT}");
         if !plan.collections.is_empty() {
             let _ = write!(columns, ", tr.{KEY}");
+        }
+        for (i, collection) in plan.collections.iter().enumerate() {
+            if carried(collection, self.dialect) {
+                let _ = write!(columns, ", tr.{CARRIED}{i}");
+            }
         }
         let offset = plan.offset.as_ref().map(|e| self.expr(e, scope));
         let limit = plan.limit.as_ref().map(|e| self.expr(e, scope));

@@ -720,13 +720,43 @@ fn a_collection_whose_path_leaves_the_parents_key_joins_the_parent() {
     // The colleagues of an employee: its department's employees.
     let mut plan = collection(&EMPLOYEE, vec![department(), employees()], 0);
     plan.select = Some(vec![item("name", column(vec![], "name"))]);
-    plan.collections = vec![crate::plan::Collection {
+    plan.collections = vec![Collection {
         name: "reports",
         plan: collection(
             &EMPLOYEE,
             vec![has_many("reports", &EMPLOYEE, &EMPLOYEE, "manager_id")],
             0,
         ),
+        json: false,
     }];
     insta::assert_snapshot!(all_keyed(&plan, plan.parent.as_ref().map_or(0, |p| p.keys)));
+}
+
+#[test]
+fn a_carried_collection_is_one_json_array_per_row_on_sqlite_only() {
+    // Each store with its three departments of the highest keys above a
+    // parameter, each with its staff count: inside the stores' statement
+    // on SQLite, limited per store; a statement of their own elsewhere.
+    let mut departments_plan = collection(&STORE, vec![departments()], 1);
+    departments_plan.select = Some(vec![
+        item("name", column(vec![], "name")),
+        item("staff", agg(AggFn::Count, vec![employees()], None, None)),
+    ]);
+    departments_plan.filter = Some(cmp(column(vec![], "id"), CmpOp::Gt, Expr::Param(0)));
+    departments_plan.order = vec![Order {
+        expr: column(vec![], "id"),
+        desc: true,
+        nullable: false,
+    }];
+    departments_plan.limit = Some(Expr::Int(3));
+    let mut plan = Plan::new(&STORE);
+    plan.select = Some(vec![item("name", column(vec![], "name"))]);
+    plan.collections = vec![Collection {
+        name: "top",
+        plan: departments_plan,
+        json: true,
+    }];
+    insta::assert_snapshot!(all(&plan));
+    let rendered = render(&plan, DialectKind::Sqlite);
+    assert_eq!(rendered.order, [0]);
 }

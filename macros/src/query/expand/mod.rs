@@ -158,6 +158,8 @@ struct Nested {
     at: Vec<usize>,
     first: Ident,
     children: TokenStream,
+    /// The local holding how its rows decode from JSON, if they can.
+    json: Ident,
 }
 
 impl Gen {
@@ -316,7 +318,7 @@ impl Gen {
                         #(#fl::Item { name: #names, expr: #plans },)*
                     ])
                 };
-                let row = self.row(fields);
+                let row = self.row(fields, !at.is_empty());
                 let map = as_type.map(|as_type| map_into(as_type, fields));
                 (row, map, select)
             }
@@ -324,8 +326,8 @@ impl Gen {
         };
         let collections = nested.iter().map(|n| {
             let name = n.name.unraw().to_string();
-            let plan = &n.plan;
-            quote!(#fl::CollectionPlan { name: #name, plan: #plan })
+            let (plan, json) = (&n.plan, &n.json);
+            quote!(#fl::CollectionPlan { name: #name, plan: #plan, json: #json.is_some() })
         });
         let plan = quote! {
             #fl::Plan {
@@ -352,6 +354,7 @@ impl Gen {
                     at,
                     first,
                     children,
+                    json,
                     ..
                 } = n;
                 let fla = fl.at(*span);
@@ -369,6 +372,7 @@ impl Gen {
                         #keys,
                         #fl::field_of(#row, |row| &mut row.#name),
                         #children,
+                        #json,
                     )
                 }
             })
@@ -437,6 +441,15 @@ impl Gen {
         let witness = self.local("w");
         let row = &level.row;
         self.bind(&witness, quote!(#fl::rows_of(#row)));
+        let json = self.local("j");
+        self.bind(
+            &json,
+            quote! {{
+                #[allow(unused_imports)]
+                use #fl::{Carried as _, NotCarried as _};
+                (&#fl::json_probe(&#row)).json_rows()
+            }},
+        );
         let cache = self.local("collection");
         self.items
             .push(quote!(static #cache: #fl::SqlCache = #fl::SqlCache::new();));
@@ -455,14 +468,15 @@ impl Gen {
             at,
             first,
             children: level.children,
+            json,
         };
         Some((field, nested))
     }
 
-    /// The row struct of a level, its decoding, and the function that pins
-    /// each field's type to its witness: returns the pin's call, a
-    /// `PhantomData` of the struct.
-    fn row(&mut self, fields: &[Field]) -> TokenStream {
+    /// The row struct of a level, its decoding (from JSON too, for a
+    /// collection's rows), and the function that pins each field's type to
+    /// its witness: returns the pin's call, a `PhantomData` of the struct.
+    fn row(&mut self, fields: &[Field], collection: bool) -> TokenStream {
         let fl = &self.fl;
         self.rows += 1;
         let (row, pin) = match self.rows {
@@ -499,6 +513,28 @@ impl Gen {
             })
             .collect();
         let witnesses: Vec<&Ident> = fields.iter().map(|f| &f.witness).collect();
+        if collection {
+            // Carried as JSON, a row is an array of its items, then of its
+            // collections.
+            let (items, collections): (Vec<usize>, Vec<usize>) =
+                (0..fields.len()).partition(|&i| fields.get(i).is_some_and(|f| f.plan.is_some()));
+            let reads = items.into_iter().chain(collections).filter_map(|i| {
+                let (name, ty, kind) = (&fields.get(i)?.name, types.get(i)?, kinds.get(i)?);
+                Some(quote!(let #name = <#ty as #fl::JsonField<#kind>>::read(__fanless_json)?;))
+            });
+            self.items.push(quote! {
+                impl<#(#types: #fl::JsonField<#kinds>),*> #fl::JsonRow for #row<#(#types),*> {
+                    fn read_row(
+                        __fanless_json: &mut #fl::JsonReader<'_>,
+                    ) -> ::core::result::Result<Self, #fl::JsonError> {
+                        __fanless_json.open()?;
+                        #(#reads)*
+                        __fanless_json.close()?;
+                        ::core::result::Result::Ok(Self { #(#names),* })
+                    }
+                }
+            });
+        }
         self.items.push(quote! {
             #[allow(non_camel_case_types, dead_code)]
             #[derive(Debug, Clone, PartialEq)]
