@@ -179,6 +179,37 @@ async fn a_query_with_collections_counts_the_statements_it_ran() {
             let got: Vec<(i64, f64)> = store.products.iter().map(|p| (p.id, p.price)).collect();
             assert_eq!(got, want, "{}", name(db));
         }
+
+        // A collection that is not carried carries its own: on SQLite the
+        // employees come inside the departments' statement.
+        let mark = recorder.mark();
+        let q = query!(
+            from Store
+            select departments {
+                id, max(employees.salary) as top, avg(employees.salary) as mean,
+                employees { id, salary order by id } as staff
+            } as departments
+        );
+        let stores = fetch_all!(db, q).unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        let want = if sqlite { 2 } else { 3 };
+        let (nested, ran) = recorder.nested_since(mark);
+        assert_eq!(nested, [[format!("statements={want}")]], "{}", name(db));
+        assert_eq!(ran, want, "{}", name(db));
+        let departments: Vec<_> = stores.iter().flat_map(|s| &s.departments).collect();
+        assert_eq!(departments.len(), data.departments.len(), "{}", name(db));
+        for department in departments {
+            let mut staff: Vec<(i64, i64)> = data
+                .employees_of_department(department.id)
+                .iter()
+                .map(|e| (e.id, e.salary))
+                .collect();
+            staff.sort_unstable();
+            let got: Vec<(i64, i64)> = department.staff.iter().map(|e| (e.id, e.salary)).collect();
+            assert_eq!(got, staff, "{}", name(db));
+            let top = staff.iter().map(|e| e.1).max();
+            assert_eq!(department.top, top, "{}", name(db));
+            assert_eq!(department.mean.is_some(), top.is_some(), "{}", name(db));
+        }
     }
     drop_databases(dbs).await;
 }

@@ -252,10 +252,10 @@ pub fn snapshot(dialect: DialectKind) -> (Option<&'static str>, &'static str) {
 /// as one JSON array of rows per parent, rather than from a statement of
 /// its own: on SQLite, where each of its values (and its collections') is
 /// an integer, a boolean or text, which JSON carries exactly.
-/// `examples/loading.rs` measures the statement per collection 1.2× to
-/// 1.4× slower than one JSON statement there (in process, a statement
-/// costs as much as its rows), and 2× to 3.5× faster on PostgreSQL and
-/// MariaDB.
+/// `examples/loading.rs` measures one JSON statement 1.4× to 2× faster
+/// than a statement per level on SQLite (in process, a statement costs
+/// about as much as the rows it returns), and 1.4× to 3.5× slower on
+/// PostgreSQL and MariaDB.
 pub fn carried(collection: &Collection, dialect: DialectKind) -> bool {
     dialect == DialectKind::Sqlite
         && collection.json
