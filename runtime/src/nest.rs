@@ -534,8 +534,12 @@ where
         let conn: &mut DB::Connection = &mut held;
         let span = tracing::debug_span!("fanless.nested", statements = tracing::field::Empty);
         let mut statements = 0;
-        let rows = if conn.is_in_transaction() {
-            self.statements(conn, most, &mut statements)
+        let plan = (self.plan)();
+        // Where every collection comes inside the rows' statement, that
+        // one statement reads one snapshot by itself.
+        let alone = carried::<DB>(&plan).into_iter().all(|carried| carried);
+        let rows = if alone || conn.is_in_transaction() {
+            self.statements(plan, conn, most, &mut statements)
                 .instrument(span.clone())
                 .await
         } else {
@@ -545,7 +549,7 @@ where
             }
             let mut tx = conn.begin_with(begin).await?;
             let rows = self
-                .statements(&mut tx, most, &mut statements)
+                .statements(plan, &mut tx, most, &mut statements)
                 .instrument(span.clone())
                 .await?;
             tx.commit().await?;
@@ -557,6 +561,7 @@ where
 
     async fn statements<'q, DB>(
         self,
+        plan: Plan,
         conn: &mut DB::Connection,
         most: usize,
         statements: &mut usize,
@@ -571,12 +576,11 @@ where
     {
         let Self {
             cache,
-            plan,
             mut args,
             map,
             children,
+            ..
         } = self;
-        let plan = plan();
         let statement = Statement {
             cache,
             plan: &plan,
