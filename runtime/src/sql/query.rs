@@ -234,7 +234,8 @@ impl<'p> Renderer<'p> {
     }
 
     /// `inner`'s rows gathered into one JSON array in their order
-    /// (`ranked`), each an array of its items then of its collections.
+    /// (`ranked`), each an array of its items then of its collections, by
+    /// SQLite's JSON functions (only SQLite carries collections).
     fn gathered(&mut self, plan: &Plan, inner: &str, ranked: &[(String, bool, bool)]) -> String {
         let mut values = Vec::new();
         for item in plan.select.iter().flatten() {

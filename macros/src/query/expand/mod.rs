@@ -518,9 +518,14 @@ impl Gen {
             // collections.
             let (items, collections): (Vec<usize>, Vec<usize>) =
                 (0..fields.len()).partition(|&i| fields.get(i).is_some_and(|f| f.plan.is_some()));
+            // Read into locals of their own: a field's name may be a
+            // constant's in the caller's scope.
+            let locals: Vec<Ident> = (0..fields.len())
+                .map(|i| format_ident!("__fanless_f{i}"))
+                .collect();
             let reads = items.into_iter().chain(collections).filter_map(|i| {
-                let (name, ty, kind) = (&fields.get(i)?.name, types.get(i)?, kinds.get(i)?);
-                Some(quote!(let #name = <#ty as #fl::JsonField<#kind>>::read(__fanless_json)?;))
+                let (local, ty, kind) = (locals.get(i)?, types.get(i)?, kinds.get(i)?);
+                Some(quote!(let #local = <#ty as #fl::JsonField<#kind>>::read(__fanless_json)?;))
             });
             self.items.push(quote! {
                 impl<#(#types: #fl::JsonField<#kinds>),*> #fl::JsonRow for #row<#(#types),*> {
@@ -530,7 +535,7 @@ impl Gen {
                         __fanless_json.open()?;
                         #(#reads)*
                         __fanless_json.close()?;
-                        ::core::result::Result::Ok(Self { #(#names),* })
+                        ::core::result::Result::Ok(Self { #(#names: #locals),* })
                     }
                 }
             });
