@@ -1,6 +1,7 @@
 //! Queries with collections: the root statement, then one statement per
 //! collection for all the rows of the level above, keyed on their primary
-//! keys, on one connection and one snapshot.
+//! keys, on one connection and one snapshot; or, for a collection SQLite
+//! carries as JSON, a column of its parents' statement.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
@@ -421,13 +422,14 @@ where
 
 /// A query with collections, built by `query!` or `query_as!`: its rows,
 /// each with the rows of its collections, in a number of statements that
-/// depends on the query alone (one for the rows, then one per collection
-/// that has parents), run on one connection in one snapshot.
+/// depends on the query and the database alone (one for the rows, then one
+/// per collection that has parents, unless SQLite carries it inside its
+/// parents' statement as JSON), run on one connection in one snapshot.
 ///
 /// It runs on anything a connection can be acquired from: a pool (the
 /// statements then run in a read-only transaction, repeatable read where
-/// the database has it), a connection, or a transaction (`&mut *tx`, whose
-/// snapshot they read).
+/// the database has it, unless there is one), a connection, or a
+/// transaction (`&mut *tx`, whose snapshot they read).
 #[must_use = "a query does nothing until it is fetched"]
 pub struct Nested<Raw, O, A, P, C> {
     cache: &'static SqlCache,
