@@ -460,6 +460,9 @@ fn list(names: &[&Ident]) -> String {
 
 // A `select` item is a column or an aggregate, and has a name the row field
 // can take: an aggregate needs `as name`, and no two items share a name.
+/// The prefix of the names of the columns fanless adds to a statement.
+const RESERVED: &str = "fanless_";
+
 fn check_select(query: &Query, cx: &mut Ctxt) {
     let Some(items) = &query.select else {
         if let Some(as_type) = &query.as_type {
@@ -495,6 +498,17 @@ fn check_select(query: &Query, cx: &mut Ctxt) {
         }
         if let Some(name) = item.name() {
             let key = name.to_string();
+            // Statements of collections add columns of these names beside
+            // the items: one named alike would be read in their place.
+            if let Some(rest) = key.trim_start_matches("r#").strip_prefix(RESERVED) {
+                let other = if rest.is_empty() { "value" } else { rest };
+                cx.error(
+                    name.span(),
+                    format!(
+                        "names that begin with `{RESERVED}` are fanless's own, for the columns it adds to a statement: name this item otherwise, such as `... as {other}`"
+                    ),
+                );
+            }
             if seen.insert(key.clone(), ()).is_some() {
                 cx.error(
                     name.span(),
