@@ -466,3 +466,65 @@ async fn text_of_every_kind_and_integers_at_their_limits_come_back_as_written() 
     }
     drop_databases(dbs).await;
 }
+
+/// Runs `$method` of a query on whichever database `$db` is.
+macro_rules! fetch_with {
+    ($db:expr, $query:expr, $method:ident) => {{
+        let query = $query;
+        match $db {
+            fanless_tests::Db::Sqlite(pool) => query.$method(pool).await,
+            fanless_tests::Db::Postgres(pool, _) => query.$method(pool).await,
+            fanless_tests::Db::MySql(pool, _) => query.$method(pool).await,
+        }
+    }};
+}
+
+#[tokio::test]
+async fn one_row_comes_with_its_collections_or_none_at_all() {
+    let (dbs, data) = setup("nested_one").await;
+    let store = data.stores[0].id;
+    let mut want: Vec<i64> = data
+        .departments
+        .iter()
+        .filter(|d| d.store_id == store)
+        .map(|d| d.id)
+        .collect();
+    want.sort_unstable();
+    for db in &dbs {
+        let q = || {
+            query!(
+                from Store
+                select id, departments { id order by id } as departments
+                where id = {store}
+            )
+        };
+        let one = fetch_with!(db, q(), fetch_one).unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        assert_eq!(
+            (one.id, ids(&one.departments, |d| d.id)),
+            (store, want.clone()),
+            "{}",
+            name(db)
+        );
+        let optional =
+            fetch_with!(db, q(), fetch_optional).unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        assert_eq!(optional.map(|s| s.id), Some(store), "{}", name(db));
+
+        let none = || {
+            query!(
+                from Store
+                select id, departments { id } as departments
+                where id = {-1_i64}
+            )
+        };
+        let optional =
+            fetch_with!(db, none(), fetch_optional).unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        assert!(optional.is_none(), "{}", name(db));
+        let one = fetch_with!(db, none(), fetch_one);
+        assert!(
+            matches!(one, Err(sqlx::Error::RowNotFound)),
+            "{}: {one:?}",
+            name(db)
+        );
+    }
+    drop_databases(dbs).await;
+}
