@@ -7,9 +7,8 @@
 //! subquery. Prints both answers, both times, the ratio and the SQL. Then
 //! loads a page of stores, each with its three most expensive products and
 //! its departments with their staff counts, and prints the statements that
-//! loaded them: one per level, whatever the number of rows (on SQLite the
-//! departments come inside the stores' statement, as JSON; the products,
-//! whose price is a float, keep their own).
+//! loaded them: one per level, whatever the number of rows (on SQLite one
+//! in all: the collections come inside the stores' statement, as JSON).
 //!
 //! ```text
 //! cargo run --example shop                                   # embedded SQLite

@@ -1,9 +1,11 @@
 //! Collections carried as JSON: on SQLite a collection whose every value is
-//! an integer, a boolean or text comes inside its parent's statement, one
-//! JSON array of rows per parent, each row an array of its items then its
-//! collections. This reads that text straight into the row types, as sqlx
-//! decodes the same values from a row: integers that must fit their type,
-//! booleans from integers, text, `null` for `None`.
+//! an integer, a float, a boolean or text comes inside its parent's
+//! statement, one JSON array of rows per parent, each row an array of its
+//! items then its collections. This reads that text straight into the row
+//! types, as sqlx decodes the same values from a row: integers that must
+//! fit their type, floats (which SQLite writes as text of 17 significant
+//! digits, so that they read back exactly), booleans from integers, text,
+//! `null` for `None`.
 
 use std::marker::PhantomData;
 
@@ -129,6 +131,28 @@ impl<'a> JsonReader<'a> {
             .ok_or_else(|| self.error("expected an integer of 64 bits"))
     }
 
+    /// A float: text of its digits (or `Inf`, `-Inf`), or a number.
+    fn float(&mut self) -> Result<f64, JsonError> {
+        self.separate()?;
+        let digits = if self.peek() == Some(b'"') {
+            self.opened = true;
+            self.string()?
+        } else {
+            let start = self.at;
+            let bytes = self.text.as_bytes();
+            while bytes
+                .get(self.at)
+                .is_some_and(|b| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+            {
+                self.at += 1;
+            }
+            self.text.get(start..self.at).unwrap_or_default().to_owned()
+        };
+        digits
+            .parse()
+            .map_err(|_| self.error(&format!("`{digits}` is no float")))
+    }
+
     fn boolean(&mut self) -> Result<bool, JsonError> {
         self.separate()?;
         self.peek();
@@ -226,6 +250,20 @@ macro_rules! json_integers {
 }
 
 json_integers!(i8, i16, i32, i64, u8, u16, u32);
+
+impl JsonField<Plain> for f64 {
+    fn read(json: &mut JsonReader<'_>) -> Result<Self, JsonError> {
+        json.float()
+    }
+}
+
+impl JsonField<Plain> for f32 {
+    fn read(json: &mut JsonReader<'_>) -> Result<Self, JsonError> {
+        // As sqlx decodes a `REAL` into an `f32`.
+        #[allow(clippy::cast_possible_truncation)]
+        json.float().map(|value| value as f32)
+    }
+}
 
 impl JsonField<Plain> for bool {
     fn read(json: &mut JsonReader<'_>) -> Result<Self, JsonError> {
@@ -331,7 +369,7 @@ impl<R: JsonRow> Carried<R> for JsonProbe<R> {
     }
 }
 
-/// Rows with a value JSON does not carry exactly (a float, a date, bytes):
+/// Rows with a value JSON does not carry exactly (a date, a UUID, bytes):
 /// loaded by a statement of their own.
 #[doc(hidden)]
 pub trait NotCarried<R> {
@@ -354,6 +392,52 @@ mod tests {
         name: Option<String>,
         on: bool,
         children: Vec<Child>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Measure {
+        value: f64,
+        small: f32,
+    }
+
+    impl JsonRow for Measure {
+        fn read_row(json: &mut JsonReader<'_>) -> Result<Self, JsonError> {
+            json.open()?;
+            let value = JsonField::<Plain>::read(json)?;
+            let small = JsonField::<Plain>::read(json)?;
+            json.close()?;
+            Ok(Self { value, small })
+        }
+    }
+
+    #[test]
+    fn reads_floats_from_their_digits_or_numbers() {
+        let text =
+            r#"[["0.30000000000000004","0.1"],[ "-Inf" , 2],["4.9406564584124654e-324",-1.5e3]]"#;
+        let rows = decode_rows::<Measure>(text).map_err(|e| e.to_string());
+        let want = vec![
+            Measure {
+                value: 0.1 + 0.2,
+                small: 0.1,
+            },
+            Measure {
+                value: f64::NEG_INFINITY,
+                small: 2.0,
+            },
+            Measure {
+                value: f64::from_bits(1),
+                small: -1500.0,
+            },
+        ];
+        assert_eq!(rows, Ok(want));
+        for text in [
+            r#"[["x",1]]"#,
+            r#"[[1,"1.5.5"]]"#,
+            r#"[[null,1]]"#,
+            r#"[[1]]"#,
+        ] {
+            assert!(decode_rows::<Measure>(text).is_err(), "{text} decoded");
+        }
     }
 
     #[derive(Debug, PartialEq)]

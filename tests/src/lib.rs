@@ -647,6 +647,10 @@ fn rows_of_json(json: &serde_json::Value, kinds: &Kinds) -> Option<Vec<Vec<Value
                 out.push(match (kind, value) {
                     (_, serde_json::Value::Null) => Value::Null,
                     (Kind::Int, value) => Value::Int(value.as_i64()?),
+                    // 17 digits as text, or a number.
+                    (Kind::Float, serde_json::Value::String(digits)) => {
+                        Value::Float(digits.parse().ok()?)
+                    }
                     (Kind::Float, value) => Value::Float(value.as_f64()?),
                     (Kind::Text, value) => Value::Text(value.as_str()?.to_owned()),
                     (Kind::Bool, value) => Value::Bool(value.as_i64()? != 0),

@@ -528,3 +528,48 @@ async fn one_row_comes_with_its_collections_or_none_at_all() {
     }
     drop_databases(dbs).await;
 }
+
+#[tokio::test]
+async fn floats_of_a_collection_come_back_to_the_last_bit() {
+    let dbs = databases("nested_floats").await;
+    let mut data = Data::generate();
+    // What 15 digits would round: SQLite carries them as 17.
+    let prices = [
+        0.1 + 0.2,
+        1.0 / 3.0,
+        1e300,
+        -2.5e-300,
+        123_456_789.123_456_79,
+        f64::EPSILON,
+        f64::MIN_POSITIVE,
+        -f64::MAX,
+    ];
+    for (product, price) in data.products.iter_mut().zip(prices) {
+        product.price = price;
+    }
+    for db in &dbs {
+        data.insert(db).await;
+    }
+    for db in &dbs {
+        let stores = fetch_all!(
+            db,
+            query!(from Store select id, products { id, price } as products)
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        let mut seen = 0;
+        for product in stores.iter().flat_map(|s| &s.products) {
+            let want = data.products.iter().find(|p| p.id == product.id);
+            let bits = want.map(|p| p.price.to_bits());
+            assert_eq!(
+                Some(product.price.to_bits()),
+                bits,
+                "{} {}",
+                name(db),
+                product.price
+            );
+            seen += 1;
+        }
+        assert_eq!(seen, data.products.len(), "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}

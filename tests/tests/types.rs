@@ -33,7 +33,7 @@ struct Calendar {
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
-#[model(table = "ty_event")]
+#[model(table = "ty_event", has_many(items = Item))]
 struct Event {
     #[model(primary_key)]
     id: i64,
@@ -583,5 +583,79 @@ async fn decimals_sum_and_average_exactly_on_postgres_and_mysql() {
         checked += 1;
     }
     assert!(checked > 0 || std::env::var("FANLESS_REQUIRE_DBS").as_deref() != Ok("1"));
+    drop_databases(dbs).await;
+}
+
+/// A collection of every type: on SQLite the dates, UUIDs and JSON keep
+/// the events in a statement of their own, which carries their items as
+/// JSON.
+#[tokio::test]
+async fn every_type_comes_in_a_collection_with_its_own() {
+    let dbs = setup("types_nested").await;
+    let (events, items) = (events(), items());
+    for db in &dbs {
+        let calendars = fetch_all!(
+            db,
+            query!(
+                from Calendar
+                select id,
+                    events {
+                        id, day, clock, at, utc, t_day, t_clock, t_at, t_utc, uid, doc, mood,
+                        cents, note, items { id order by id } as items
+                        order by id
+                    } as events
+                order by id
+            )
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        assert_eq!(calendars.len() as i64, CALENDARS, "{}", name(db));
+        for calendar in &calendars {
+            let want: Vec<&Event> = events
+                .iter()
+                .filter(|e| e.calendar_id == calendar.id)
+                .collect();
+            assert_eq!(calendar.events.len(), want.len(), "{}", name(db));
+            for (got, want) in calendar.events.iter().zip(want) {
+                assert_eq!(
+                    (
+                        got.id,
+                        got.day,
+                        got.clock,
+                        got.at,
+                        got.utc,
+                        got.t_day,
+                        got.t_clock
+                    ),
+                    (
+                        want.id,
+                        want.day,
+                        want.clock,
+                        want.at,
+                        want.utc,
+                        want.t_day,
+                        want.t_clock
+                    ),
+                    "{}",
+                    name(db)
+                );
+                assert_eq!(
+                    (got.t_at, got.t_utc, got.uid, &got.doc, got.mood, got.cents, got.note),
+                    (
+                        want.t_at, want.t_utc, want.uid, &want.doc, want.mood, want.cents,
+                        want.note
+                    ),
+                    "{}",
+                    name(db)
+                );
+                let own: Vec<i64> = items
+                    .iter()
+                    .filter(|i| i.event_id == Some(want.id))
+                    .map(|i| i.id)
+                    .collect();
+                let got: Vec<i64> = got.items.iter().map(|i| i.id).collect();
+                assert_eq!(got, own, "{}", name(db));
+            }
+        }
+    }
     drop_databases(dbs).await;
 }

@@ -251,19 +251,20 @@ pub fn snapshot(dialect: DialectKind) -> (Option<&'static str>, &'static str) {
 /// Whether `collection` comes inside its parent's statement on `dialect`,
 /// as one JSON array of rows per parent, rather than from a statement of
 /// its own: on SQLite, where each of its values (and its collections') is
-/// an integer, a boolean or text, which JSON carries exactly.
-/// `examples/loading.rs` measures one JSON statement 1.4× to 2× faster
-/// than a statement per level on SQLite (in process, a statement costs
-/// about as much as the rows it returns), and 1.4× to 3.5× slower on
-/// PostgreSQL and MariaDB.
+/// an integer, a float, a boolean or text, which JSON carries exactly, and
+/// its row fits in one `json_array` call. `examples/loading.rs` measures
+/// one JSON statement 1.4× to 2× faster than a statement per level on
+/// SQLite (in process, a statement costs about as much as the rows it
+/// returns), and 1.4× to 3.5× slower on PostgreSQL and MariaDB.
 pub fn carried(collection: &Collection, dialect: DialectKind) -> bool {
+    // SQLite's default limit on a function's arguments.
+    const MOST_ARGUMENTS: usize = 127;
+    let plan = &collection.plan;
+    let values = plan.select.as_ref().map_or(0, Vec::len) + plan.collections.len();
     dialect == DialectKind::Sqlite
         && collection.json
-        && collection
-            .plan
-            .collections
-            .iter()
-            .all(|inner| carried(inner, dialect))
+        && values <= MOST_ARGUMENTS
+        && plan.collections.iter().all(|inner| carried(inner, dialect))
 }
 
 /// How SQLite and MySQL take a list: one placeholder per element, up to a

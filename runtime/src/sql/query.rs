@@ -241,7 +241,10 @@ impl<'p> Renderer<'p> {
         for item in plan.select.iter().flatten() {
             let mut value = String::from("tj.");
             self.syntax.quote(&mut value, item.name);
-            values.push(value);
+            // JSON would print a float to 15 digits; 17 read back exactly.
+            values.push(format!(
+                "CASE WHEN typeof({value}) = 'real' THEN printf('%!.17g', {value}) ELSE {value} END"
+            ));
         }
         for i in 0..plan.collections.len() {
             values.push(format!("json(tj.{CARRIED}{i})"));

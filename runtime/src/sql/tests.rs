@@ -760,3 +760,29 @@ fn a_carried_collection_is_one_json_array_per_row_on_sqlite_only() {
     let rendered = render(&plan, DialectKind::Sqlite);
     assert_eq!(rendered.order, [0]);
 }
+
+#[test]
+fn a_row_past_the_arguments_of_one_json_array_is_not_carried() {
+    let names: Vec<&'static str> = (0..128)
+        .map(|i| &*Box::leak(format!("c{i}").into_boxed_str()))
+        .collect();
+    let mut rows = collection(&STORE, vec![departments()], 0);
+    rows.select = Some(
+        names
+            .iter()
+            .map(|name| item(name, column(vec![], "name")))
+            .collect(),
+    );
+    let mut wide = Collection {
+        name: "departments",
+        plan: rows,
+        json: true,
+    };
+    assert!(!carried(&wide, DialectKind::Sqlite));
+    if let Some(items) = &mut wide.plan.select {
+        items.pop();
+    }
+    assert!(carried(&wide, DialectKind::Sqlite));
+    assert!(!carried(&wide, DialectKind::Postgres));
+    assert!(!carried(&wide, DialectKind::MySql));
+}
