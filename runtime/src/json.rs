@@ -70,13 +70,18 @@ impl<'a> JsonReader<'a> {
         }
     }
 
-    /// Before a value of an array: the comma that separates it from the
-    /// one before.
-    fn separate(&mut self) -> Result<(), JsonError> {
+    /// Before an element of an array: the comma after the one before.
+    fn next(&mut self) -> Result<(), JsonError> {
         if !std::mem::take(&mut self.opened) {
             self.expect(b',')?;
         }
         Ok(())
+    }
+
+    /// The next element of the array being read, decoded as `K` says.
+    pub fn field<T: JsonField<K>, K>(&mut self) -> Result<T, JsonError> {
+        self.next()?;
+        T::read(self)
     }
 
     /// `[`, before the first element.
@@ -97,22 +102,18 @@ impl<'a> JsonReader<'a> {
         self.peek() != Some(b']')
     }
 
-    /// `null` as the next element, which is then read.
-    fn null(&mut self) -> Result<bool, JsonError> {
-        self.separate()?;
-        self.opened = true;
+    /// Whether the value is `null`, which is then read.
+    fn null(&mut self) -> bool {
         self.peek();
         let rest = self.text.get(self.at..).unwrap_or_default();
         let null = rest.starts_with("null");
         if null {
             self.at += 4;
-            self.opened = false;
         }
-        Ok(null)
+        null
     }
 
     fn integer(&mut self) -> Result<i64, JsonError> {
-        self.separate()?;
         self.peek();
         let start = self.at;
         let bytes = self.text.as_bytes();
@@ -133,9 +134,7 @@ impl<'a> JsonReader<'a> {
 
     /// A float: text of its digits (or `Inf`, `-Inf`), or a number.
     fn float(&mut self) -> Result<f64, JsonError> {
-        self.separate()?;
         let digits = if self.peek() == Some(b'"') {
-            self.opened = true;
             self.string()?
         } else {
             let start = self.at;
@@ -154,7 +153,6 @@ impl<'a> JsonReader<'a> {
     }
 
     fn boolean(&mut self) -> Result<bool, JsonError> {
-        self.separate()?;
         self.peek();
         let rest = self.text.get(self.at..).unwrap_or_default();
         for (word, value) in [("true", true), ("false", false)] {
@@ -163,12 +161,10 @@ impl<'a> JsonReader<'a> {
                 return Ok(value);
             }
         }
-        self.opened = true;
         Ok(self.integer()? != 0)
     }
 
     fn string(&mut self) -> Result<String, JsonError> {
-        self.separate()?;
         self.expect(b'"')?;
         let mut out = String::new();
         loop {
@@ -232,7 +228,7 @@ impl<'a> JsonReader<'a> {
 /// [`Decoded`](crate::typed::Decoded) decodes it from a row).
 #[doc(hidden)]
 pub trait JsonField<K>: Sized {
-    /// The next element of the array being read.
+    /// The value at the reader.
     fn read(json: &mut JsonReader<'_>) -> Result<Self, JsonError>;
 }
 
@@ -279,7 +275,7 @@ impl JsonField<Plain> for String {
 
 impl<T: JsonField<Plain>> JsonField<Plain> for Option<T> {
     fn read(json: &mut JsonReader<'_>) -> Result<Self, JsonError> {
-        if json.null()? {
+        if json.null() {
             Ok(None)
         } else {
             T::read(json).map(Some)
@@ -305,7 +301,6 @@ where
 
 impl<T: JsonRow> JsonField<Nest> for Vec<T> {
     fn read(json: &mut JsonReader<'_>) -> Result<Self, JsonError> {
-        json.separate()?;
         rows(json)
     }
 }
@@ -323,9 +318,7 @@ fn rows<R: JsonRow>(json: &mut JsonReader<'_>) -> Result<Vec<R>, JsonError> {
     json.open()?;
     let mut rows = Vec::new();
     while json.more() {
-        if !rows.is_empty() {
-            json.expect(b',')?;
-        }
+        json.next()?;
         rows.push(R::read_row(json)?);
     }
     json.close()?;
@@ -403,8 +396,8 @@ mod tests {
     impl JsonRow for Measure {
         fn read_row(json: &mut JsonReader<'_>) -> Result<Self, JsonError> {
             json.open()?;
-            let value = JsonField::<Plain>::read(json)?;
-            let small = JsonField::<Plain>::read(json)?;
+            let value = json.field::<_, Plain>()?;
+            let small = json.field::<_, Plain>()?;
             json.close()?;
             Ok(Self { value, small })
         }
@@ -448,10 +441,10 @@ mod tests {
     impl JsonRow for Row {
         fn read_row(json: &mut JsonReader<'_>) -> Result<Self, JsonError> {
             json.open()?;
-            let id = JsonField::<Plain>::read(json)?;
-            let name = JsonField::<Plain>::read(json)?;
-            let on = JsonField::<Plain>::read(json)?;
-            let children = JsonField::<Nest>::read(json)?;
+            let id = json.field::<_, Plain>()?;
+            let name = json.field::<_, Plain>()?;
+            let on = json.field::<_, Plain>()?;
+            let children = json.field::<_, Nest>()?;
             json.close()?;
             Ok(Self {
                 id,
@@ -465,7 +458,7 @@ mod tests {
     impl JsonRow for Child {
         fn read_row(json: &mut JsonReader<'_>) -> Result<Self, JsonError> {
             json.open()?;
-            let small = JsonField::<Plain>::read(json)?;
+            let small = json.field::<_, Plain>()?;
             json.close()?;
             Ok(Self { small })
         }

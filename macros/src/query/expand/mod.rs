@@ -525,7 +525,7 @@ impl Gen {
                 .collect();
             let reads = items.into_iter().chain(collections).filter_map(|i| {
                 let (local, ty, kind) = (locals.get(i)?, types.get(i)?, kinds.get(i)?);
-                Some(quote!(let #local = <#ty as #fl::JsonField<#kind>>::read(__fanless_json)?;))
+                Some(quote!(let #local = __fanless_json.field::<#ty, #kind>()?;))
             });
             self.items.push(quote! {
                 impl<#(#types: #fl::JsonField<#kinds>),*> #fl::JsonRow for #row<#(#types),*> {
