@@ -121,7 +121,9 @@ macro_rules! page {
             );
         }
         let taken = log.take();
-        println!("  {} statements, in one snapshot:", taken.statements.len());
+        let count = taken.statements.len();
+        let noun = if count == 1 { "statement" } else { "statements" };
+        println!("  {count} {noun}, in one snapshot:");
         for statement in &taken.statements {
             println!("    {statement}");
         }
