@@ -86,7 +86,7 @@ impl Parse for Query {
         }
         let mut collections = Vec::new();
         let select = if input.parse::<Option<kw::select>>()?.is_some() {
-            Some(select_list(input, &mut collections)?)
+            Some(select_list(input, &mut collections, 0)?)
         } else {
             None
         };
@@ -117,18 +117,23 @@ impl Parse for Query {
     }
 }
 
-/// The items of a `select`, or of a collection's braces, with the
-/// collections among them apart.
+/// How deep collections nest in one another, so that neither the macro nor
+/// rustc runs out of stack on what it expands to.
+pub const MAX_COLLECTION_DEPTH: usize = 8;
+
+/// The items of a `select`, or of a collection's braces `depth` collections
+/// deep, with the collections among them apart.
 fn select_list(
     input: ParseStream<'_>,
     collections: &mut Vec<Collection>,
+    depth: usize,
 ) -> syn::Result<Vec<Item>> {
     let mut items = Vec::new();
     loop {
         let fork = input.fork();
         let is_collection = fork.parse::<Path>().is_ok() && fork.peek(syn::token::Brace);
         if is_collection {
-            collections.push(collection(input, items.len())?);
+            collections.push(collection(input, items.len(), depth + 1)?);
         } else {
             items.push(input.parse()?);
         }
@@ -139,12 +144,21 @@ fn select_list(
 }
 
 /// `path { items [where ...] [order by ...] [limit n] [offset n] } [as name[: Type]]`.
-fn collection(input: ParseStream<'_>, position: usize) -> syn::Result<Collection> {
+fn collection(input: ParseStream<'_>, position: usize, depth: usize) -> syn::Result<Collection> {
     let path: Path = input.parse()?;
+    if depth > MAX_COLLECTION_DEPTH {
+        return Err(syn::Error::new(
+            path.span(),
+            format!(
+                "collections nest at most {MAX_COLLECTION_DEPTH} levels deep: load the rows of \
+                 `{path}` with a query of their own, by the keys of the level above"
+            ),
+        ));
+    }
     let content;
     let brace = syn::braced!(content in input);
     let mut collections = Vec::new();
-    let select = select_list(&content, &mut collections)?;
+    let select = select_list(&content, &mut collections, depth)?;
     let filter = clause::<Token![where], Cond>(&content)?;
     let order = by_clause::<kw::order, _>(&content, Order::parse)?;
     let limit = clause::<kw::limit, _>(&content)?;
@@ -418,6 +432,21 @@ mod tests {
         );
         let exists = (0..MAX_DEPTH).fold(quote!(a), |inner, _| quote!(exists(r where #inner)));
         assert!(error(quote!(from Store where #exists)).starts_with("conditions nest more than 32"));
+    }
+
+    #[test]
+    fn collections_nest_a_bounded_depth() {
+        let nested = |n: usize| {
+            (0..n).fold(
+                quote!(id),
+                |inner, _| quote!(id, departments { #inner } as d),
+            )
+        };
+        let deepest = nested(MAX_COLLECTION_DEPTH);
+        assert!(parse(quote!(from Store select #deepest)).is_ok());
+        let too_deep = nested(MAX_COLLECTION_DEPTH + 1);
+        assert!(error(quote!(from Store select #too_deep))
+            .starts_with("collections nest at most 8 levels deep"));
     }
 
     #[test]
