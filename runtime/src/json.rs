@@ -346,7 +346,7 @@ pub struct JsonProbe<R>(PhantomData<fn() -> R>);
 
 /// The probe of the rows of a collection whose row struct `row` pins.
 #[doc(hidden)]
-pub fn json_probe<R>(_: &PhantomData<R>) -> JsonProbe<R> {
+pub fn json_probe<R>(_: PhantomData<R>) -> JsonProbe<R> {
     JsonProbe(PhantomData)
 }
 

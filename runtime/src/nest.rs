@@ -539,9 +539,10 @@ where
         let plan = (self.plan)();
         // Where every collection comes inside the rows' statement, that
         // one statement reads one snapshot by itself.
-        let alone = carried::<DB>(&plan).into_iter().all(|carried| carried);
+        let carried = carried::<DB>(&plan);
+        let alone = carried.iter().all(|carried| *carried);
         let rows = if alone || conn.is_in_transaction() {
-            self.statements(plan, conn, most, &mut statements)
+            self.statements(&plan, &carried, conn, most, &mut statements)
                 .instrument(span.clone())
                 .await
         } else {
@@ -551,7 +552,7 @@ where
             }
             let mut tx = conn.begin_with(begin).await?;
             let rows = self
-                .statements(plan, &mut tx, most, &mut statements)
+                .statements(&plan, &carried, &mut tx, most, &mut statements)
                 .instrument(span.clone())
                 .await?;
             tx.commit().await?;
@@ -561,9 +562,12 @@ where
         rows
     }
 
+    /// The rows of `plan`, and of each collection, `carried` saying which
+    /// come inside the rows' statement.
     async fn statements<'q, DB>(
         self,
-        plan: Plan,
+        plan: &Plan,
+        carried: &[bool],
         conn: &mut DB::Connection,
         most: usize,
         statements: &mut usize,
@@ -585,20 +589,19 @@ where
         } = self;
         let statement = Statement {
             cache,
-            plan: &plan,
+            plan,
             one: most == 1,
         };
         let rows = statement
             .run(&mut *conn, &mut args, None::<()>, statements)
             .await?;
         let items = plan.select.as_ref().map_or(0, Vec::len);
-        let carried = carried::<DB>(&plan);
         let mut raws = Vec::with_capacity(rows.len());
         let mut keys = Vec::with_capacity(rows.len());
         for row in &rows {
             let mut raw = Raw::from_row(row)?;
             // The row's key, then the carried JSON.
-            children.carry(row, items + 1, &mut raw, &carried)?;
+            children.carry(row, items + 1, &mut raw, carried)?;
             raws.push(raw);
             keys.push(C::key(row, items)?);
         }
@@ -606,10 +609,10 @@ where
         let level = Level {
             conn,
             args: &mut args,
-            plan: &plan,
+            plan,
             statements,
         };
-        children.load(level, &mut raws, &keys, &carried).await?;
+        children.load(level, &mut raws, &keys, carried).await?;
         Ok(raws.into_iter().map(map).collect())
     }
 }

@@ -30,7 +30,8 @@ pub struct Plan {
     /// `offset` then count the rows of each parent.
     pub parent: Option<Parent>,
     /// The collections each row holds, each loaded by a statement of its
-    /// own, keyed on the rows' primary key.
+    /// own, keyed on the rows' primary key, or carried inside this one
+    /// (see [`crate::sql::carried`]).
     pub collections: Vec<Collection>,
 }
 

@@ -447,7 +447,7 @@ impl Gen {
             quote! {{
                 #[allow(unused_imports)]
                 use #fl::{Carried as _, NotCarried as _};
-                (&#fl::json_probe(&#row)).json_rows()
+                (&#fl::json_probe(#row)).json_rows()
             }},
         );
         let cache = self.local("collection");
