@@ -502,17 +502,12 @@ pub async fn run_tree(
     collections: &[Kinds],
     strategy: Strategy,
 ) -> Result<Vec<Vec<Value>>, String> {
-    let carried = carried_of(db, plan);
-    let keyed = !plan.collections.is_empty();
-    let mut columns = kinds.to_vec();
-    columns.extend(keyed.then_some(Kind::Int));
-    columns.extend(carried.iter().filter(|c| **c).map(|_| Kind::Text));
-    let mut rows = run_plan(db, plan, params, &columns, strategy).await?;
-    let json = split_carried(&mut rows, &carried);
-    let keys: Vec<Value> = match keyed {
-        true => rows.iter_mut().filter_map(Vec::pop).collect(),
-        false => Vec::new(),
-    };
+    let Taken {
+        mut rows,
+        keys,
+        json,
+        ..
+    } = run_level(db, plan, params, kinds, strategy).await?;
     let level = Level {
         db,
         plan,
@@ -524,19 +519,62 @@ pub async fn run_tree(
     Ok(rows)
 }
 
+/// The rows of one statement of a plan with collections, their columns
+/// apart from what follows them.
+struct Taken {
+    rows: Vec<Vec<Value>>,
+    /// A collection's rows: each one's parent's key.
+    parents: Vec<Value>,
+    /// Rows with collections: each one's own key.
+    keys: Vec<Value>,
+    /// Each row's carried collections, as JSON text.
+    json: Vec<Vec<Value>>,
+}
+
+/// [`run_plan`] for one level of a plan with collections, whose columns
+/// are `kinds`; then, as the renderer writes them, its parent's key, its
+/// own key and its carried collections' JSON.
+async fn run_level(
+    db: &Db,
+    plan: &Plan,
+    params: &[(Kind, Value)],
+    kinds: &[Kind],
+    strategy: Strategy,
+) -> Result<Taken, String> {
+    let carried = carried_of(db, plan);
+    let child = plan.parent.is_some();
+    let keyed = !plan.collections.is_empty();
+    let mut columns = kinds.to_vec();
+    columns.extend(child.then_some(Kind::Int));
+    columns.extend(keyed.then_some(Kind::Int));
+    columns.extend(carried.iter().filter(|c| **c).map(|_| Kind::Text));
+    let mut rows = run_plan(db, plan, params, &columns, strategy).await?;
+    let count = carried.iter().filter(|c| **c).count();
+    let json = rows
+        .iter_mut()
+        .map(|row| row.split_off(row.len().saturating_sub(count)))
+        .collect();
+    let mut last = |taken: bool| -> Vec<Value> {
+        match taken {
+            true => rows.iter_mut().filter_map(Vec::pop).collect(),
+            false => Vec::new(),
+        }
+    };
+    let keys = last(keyed);
+    let parents = last(child);
+    Ok(Taken {
+        rows,
+        parents,
+        keys,
+        json,
+    })
+}
+
 /// Which collections of `plan` come as JSON in its statement on `db`.
 fn carried_of(db: &Db, plan: &Plan) -> Vec<bool> {
     plan.collections
         .iter()
         .map(|collection| carried(collection, dialect(db)))
-        .collect()
-}
-
-/// Takes the carried collections' JSON columns, the last of each row.
-fn split_carried(rows: &mut [Vec<Value>], carried: &[bool]) -> Vec<Vec<Value>> {
-    let count = carried.iter().filter(|c| **c).count();
-    rows.iter_mut()
-        .map(|row| row.split_off(row.len().saturating_sub(count)))
         .collect()
 }
 
@@ -594,19 +632,13 @@ fn attach<'a>(
             if !unique.is_empty() {
                 let mut all = params.to_vec();
                 all.push((Kind::Int, Value::List(unique)));
-                let inner = carried_of(db, &collection.plan);
-                let keyed = !collection.plan.collections.is_empty();
-                let mut columns = kinds.columns.clone();
-                columns.push(Kind::Int);
-                columns.extend(keyed.then_some(Kind::Int));
-                columns.extend(inner.iter().filter(|c| **c).map(|_| Kind::Text));
-                let mut got = run_plan(db, &collection.plan, &all, &columns, strategy).await?;
-                let json = split_carried(&mut got, &inner);
-                let own: Vec<Value> = match keyed {
-                    true => got.iter_mut().filter_map(Vec::pop).collect(),
-                    false => Vec::new(),
-                };
-                parents = got.iter_mut().filter_map(Vec::pop).collect();
+                let Taken {
+                    rows: mut got,
+                    parents: theirs,
+                    keys: own,
+                    json,
+                } = run_level(db, &collection.plan, &all, &kinds.columns, strategy).await?;
+                parents = theirs;
                 let level = Level {
                     plan: &collection.plan,
                     collections: &kinds.collections,
