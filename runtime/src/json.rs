@@ -9,8 +9,7 @@
 
 use std::marker::PhantomData;
 
-use crate::model::Numeric;
-use crate::typed::{Nest, Plain, Sum};
+use crate::typed::{out_of_range, Nest, Plain, Sum};
 
 /// Why a collection's JSON did not decode.
 #[doc(hidden)]
@@ -285,17 +284,10 @@ impl<T: JsonField<Plain>> JsonField<Plain> for Option<T> {
 
 impl<T> JsonField<Sum> for T
 where
-    T: Numeric,
-    T::Wide: JsonField<Plain>,
+    Option<T>: JsonField<Plain>,
 {
     fn read(json: &mut JsonReader<'_>) -> Result<Self, JsonError> {
-        let wide = T::Wide::read(json)?;
-        T::narrow(wide).ok_or_else(|| {
-            json.error(&format!(
-                "the sum does not fit in `{}`",
-                std::any::type_name::<T>()
-            ))
-        })
+        Option::<T>::read(json)?.ok_or_else(|| json.error(&out_of_range::<T>()))
     }
 }
 

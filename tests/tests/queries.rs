@@ -612,7 +612,7 @@ async fn nullable_relations_and_keyword_names() {
                 .collect();
             (
                 s.id,
-                orders.iter().map(|o| o.r#select).sum::<i32>(),
+                orders.iter().map(|o| i64::from(o.r#select)).sum::<i64>(),
                 orders.iter().map(|o| o.group_name.clone()).min(),
             )
         })

@@ -49,78 +49,55 @@ mod sealed {
 }
 
 /// A numeric column type: what `sum` and `avg` accept.
+///
+/// A sum is wider than the column, as SQL's is: every integer sums to an
+/// `i64`, `f32` to an `f64`, a decimal to a decimal. A sum past the range
+/// of `i64` is an `Err` on every database, never a wrapped or rounded
+/// value.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a numeric column type",
     label = "`sum` and `avg` need a numeric column",
-    note = "numeric column types are `i16`, `i32`, `i64`, `f32`, `f64` and `rust_decimal::Decimal`, or `Option` of one"
+    note = "numeric column types are `i16`, `i32`, `i64`, `u8`, `u16`, `u32`, `f32`, `f64` and `rust_decimal::Decimal`, or `Option` of one"
 )]
 pub trait Numeric: Sized {
-    /// The type the database returns a sum in, after fanless's cast.
-    #[doc(hidden)]
-    type Wide;
-    /// The type of a sum: the type itself.
-    #[doc(hidden)]
+    /// The type of a sum: `i64` of integers, `f64` of floating point
+    /// numbers, `Decimal` of decimals.
     type Sum;
     /// The type of an average: `f64`, or `Decimal` for decimals.
     type Avg;
     /// What the sum is cast to.
     #[doc(hidden)]
     const NUMBER: Number;
-    /// Narrows a sum back to the column's type; `None` if it does not fit.
-    #[doc(hidden)]
-    fn narrow(wide: Self::Wide) -> Option<Self>;
 }
 
-macro_rules! integers {
-    ($($t:ty),*) => {$(
+macro_rules! numeric {
+    ($($t:ty => $sum:ty, $avg:ty, $number:ident;)*) => {$(
         impl Numeric for $t {
-            type Wide = i64;
-            type Sum = Self;
-            type Avg = f64;
-            const NUMBER: Number = Number::Integer;
-            fn narrow(wide: i64) -> Option<Self> {
-                Self::try_from(wide).ok()
-            }
+            type Sum = $sum;
+            type Avg = $avg;
+            const NUMBER: Number = Number::$number;
         }
     )*};
 }
 
-integers!(i16, i32, i64);
-
-impl Numeric for f64 {
-    type Wide = f64;
-    type Sum = Self;
-    type Avg = f64;
-    const NUMBER: Number = Number::Float;
-    fn narrow(wide: f64) -> Option<Self> {
-        Some(wide)
-    }
-}
-
-impl Numeric for f32 {
-    type Wide = f64;
-    type Sum = Self;
-    type Avg = f64;
-    const NUMBER: Number = Number::Float;
-    fn narrow(wide: f64) -> Option<Self> {
-        // A sum of `f32` values is computed in double precision; rounding it
-        // to `f32` is the expected result, but an overflow is not.
-        let narrow = wide as f32;
-        (narrow.is_finite() || !wide.is_finite()).then_some(narrow)
-    }
-}
+numeric!(
+    i16 => i64, f64, Integer;
+    i32 => i64, f64, Integer;
+    i64 => i64, f64, Integer;
+    u8 => i64, f64, Integer;
+    u16 => i64, f64, Integer;
+    u32 => i64, f64, Integer;
+    f32 => f64, f64, Float;
+    f64 => f64, f64, Float;
+);
 
 /// Decimals sum and average exactly, as the database's `NUMERIC` or
 /// `DECIMAL` does.
 #[cfg(feature = "rust_decimal")]
 impl Numeric for sqlx::types::Decimal {
-    type Wide = Self;
     type Sum = Self;
     type Avg = Self;
     const NUMBER: Number = Number::Decimal;
-    fn narrow(wide: Self) -> Option<Self> {
-        Some(wide)
-    }
 }
 
 /// A column's SQL type in database `DB`, for [`Model::create_table`].

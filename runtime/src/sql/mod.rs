@@ -73,14 +73,7 @@ trait Syntax {
     /// Writes a sum (`NULL` when empty) as 0 when empty, in the type the
     /// row decodes.
     fn sum_value(&self, out: &mut String, sum: &str, number: Number) {
-        match self.number_type(number) {
-            Some(ty) => {
-                let _ = write!(out, "CAST(COALESCE({sum}, 0) AS {ty})");
-            }
-            None => {
-                let _ = write!(out, "COALESCE({sum}, 0)");
-            }
-        }
+        cast_sum(self.number_type(number), out, sum);
     }
     /// Writes an average, `NULL` when empty, as a double (a decimal of
     /// decimals).
@@ -158,6 +151,18 @@ trait Syntax {
     /// Several columns as one value that compares equal exactly when each
     /// column does.
     fn row_value(&self, columns: &[String]) -> String;
+}
+
+/// Writes `sum` as 0 when empty, cast to `ty` where there is one.
+fn cast_sum(ty: Option<&str>, out: &mut String, sum: &str) {
+    match ty {
+        Some(ty) => {
+            let _ = write!(out, "CAST(COALESCE({sum}, 0) AS {ty})");
+        }
+        None => {
+            let _ = write!(out, "COALESCE({sum}, 0)");
+        }
+    }
 }
 
 /// A query's SQL, and the order in which to bind its arguments.

@@ -35,6 +35,25 @@ impl Syntax for MySql {
         }
     }
 
+    fn sum_value(&self, out: &mut String, sum: &str, number: Number) {
+        // `SUM` of integers is a `DECIMAL`, which `CAST(... AS SIGNED)`
+        // would clamp to the range of `BIGINT` with a mere warning: out of
+        // that range the sum is `NULL` instead, which the row decodes as
+        // an error.
+        let mut value = String::new();
+        super::cast_sum(self.number_type(number), &mut value, sum);
+        if number == Number::Integer {
+            let _ = write!(
+                out,
+                "CASE WHEN COALESCE({sum}, 0) BETWEEN {} AND {} THEN {value} END",
+                i64::MIN,
+                i64::MAX
+            );
+        } else {
+            out.push_str(&value);
+        }
+    }
+
     fn nullable_order(&self, out: &mut String, key: &str, desc: bool) {
         let order = if desc { "DESC" } else { "ASC" };
         let _ = write!(out, "{key} IS NULL {order}, {key} {order}");

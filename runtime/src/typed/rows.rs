@@ -3,10 +3,8 @@
 
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
-use crate::model::Numeric;
-
-/// How a row field is decoded: [`Plain`]ly, or as a [`Sum`] narrowed back
-/// to the column's type.
+/// How a row field is decoded: [`Plain`]ly, or as a [`Sum`] that may have
+/// left the range of its type.
 pub trait Decoded<R: Row, K>: Sized {
     /// The field at `index` of `row`.
     fn decode(row: &R, index: usize) -> Result<Self, sqlx::Error>;
@@ -15,7 +13,8 @@ pub trait Decoded<R: Row, K>: Sized {
 /// Decodes the value as sqlx does.
 pub enum Plain {}
 
-/// Decodes the 64-bit sum the SQL casts to, then narrows it.
+/// Decodes a sum, which the SQL leaves `NULL` where it is out of range of
+/// the sum's type (MySQL casts it to the nearest value otherwise).
 pub enum Sum {}
 
 /// Reads nothing: a collection, loaded by a statement of its own.
@@ -41,17 +40,21 @@ where
 impl<R, T> Decoded<R, Sum> for T
 where
     R: Row,
-    T: Numeric,
-    T::Wide: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    T: for<'r> Decode<'r, R::Database> + Type<R::Database>,
     usize: ColumnIndex<R>,
 {
     fn decode(row: &R, index: usize) -> Result<Self, sqlx::Error> {
-        let wide: T::Wide = row.try_get(index)?;
-        T::narrow(wide).ok_or_else(|| sqlx::Error::ColumnDecode {
+        let sum: Option<T> = row.try_get(index)?;
+        sum.ok_or_else(|| sqlx::Error::ColumnDecode {
             index: index.to_string(),
-            source: format!("the sum does not fit in `{}`", std::any::type_name::<T>()).into(),
+            source: out_of_range::<T>().into(),
         })
     }
+}
+
+/// Why a sum of type `T` could not be read.
+pub(crate) fn out_of_range<T>() -> String {
+    format!("the sum overflows `{}`", std::any::type_name::<T>())
 }
 
 /// A `limit` or `offset` parameter, bound as an `i64`: it fails to bind,

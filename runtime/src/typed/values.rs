@@ -77,10 +77,10 @@ pub fn exists() -> Witness<bool> {
 #[diagnostic::on_unimplemented(
     message = "`sum` and `avg` need a numeric column, and this one is `{Self}`",
     label = "not a numeric column",
-    note = "numeric column types are `i16`, `i32`, `i64`, `f32`, `f64` and `rust_decimal::Decimal`, or `Option` of one"
+    note = "numeric column types are `i16`, `i32`, `i64`, `u8`, `u16`, `u32`, `f32`, `f64` and `rust_decimal::Decimal`, or `Option` of one"
 )]
 pub trait NumericColumn {
-    /// The column's type without `Option`: the type of its sum.
+    /// The column's type without `Option`.
     type Sum: Numeric;
 }
 
@@ -88,7 +88,8 @@ impl<M, T: Numeric, N, K> NumericColumn for Column<M, T, N, K> {
     type Sum = T;
 }
 
-/// `sum(path.column)` has the column's type without `Option`. (Read
+/// `sum(path.column)` is an `i64` of integers, an `f64` of floats, a
+/// decimal of decimals. (Read
 /// through `Numeric`, so that a column that is not numeric leaves the
 /// witness without a type and the error is reported once.)
 pub fn sum<C: NumericColumn>(_: C) -> Witness<<C::Sum as Numeric>::Sum> {
