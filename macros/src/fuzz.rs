@@ -44,7 +44,7 @@ fn tokens(text: &str) -> TokenStream {
         .unwrap_or_else(|e| panic!("{text} does not lex: {e}"))
 }
 
-const QUERIES: [&str; 12] = [
+const QUERIES: [&str; 14] = [
     "from Store select id, name, count(departments.employees) as staff, \
      avg(products.price where not discontinued) as price \
      where name != {excluded} and (id in (1, {two}) or name like \"a%\") \
@@ -68,6 +68,10 @@ const QUERIES: [&str; 12] = [
      departments { name, count(employees) as staff, employees { id order by id } as people \
      order by name offset {skip} } order by id",
     "from Employee select department.store.products { id } as shelf, reports { name } where id = 1",
+    "from Employee select id, manager.name as name, max(reports.name) as full_name \
+     order by name desc, full_name, id",
+    "from Employee e left join e.reports r select e.id, max(r.name) as name \
+     group by e.id order by name desc",
 ];
 
 const QUERY_AS: [&str; 3] = [

@@ -265,6 +265,30 @@ impl<'m> Generator<'m> {
         }
     }
 
+    /// The name of the next item after `taken`: `c0`, `c1`... or, one
+    /// time in four, the name of a column of some model or of a derived
+    /// table (`k`, `a0`), so that items shadow the columns a statement
+    /// reads and `order by` must read the item.
+    fn item_name(&mut self, taken: &[Item]) -> &'static str {
+        const PLAIN: [&str; 6] = ["c0", "c1", "c2", "c3", "c4", "c5"];
+        const DERIVED: [&str; 3] = ["k", "a0", "a1"];
+        if self.rng.chance(25) {
+            let models: &'m [ModelInfo] = self.models;
+            let model = self.rng.pick(models);
+            let name = match self.rng.chance(20) {
+                true => *self.rng.pick(&DERIVED),
+                false => self.rng.pick(&model.columns).name,
+            };
+            if !taken.iter().any(|item| item.name == name) {
+                return name;
+            }
+        }
+        PLAIN
+            .into_iter()
+            .find(|name| !taken.iter().any(|item| item.name == *name))
+            .unwrap_or("c6")
+    }
+
     fn model(&self, meta: &fanless::ModelMeta) -> &'m ModelInfo {
         let models: &'m [ModelInfo] = self.models;
         models
@@ -289,12 +313,10 @@ impl<'m> Generator<'m> {
         let mut items = Vec::new();
         let mut nullable_outputs = Vec::new();
         let select = if self.rng.chance(85) {
-            for i in 0..self.rng.range(1, 4) {
+            for _ in 0..self.rng.range(1, 4) {
                 let (expr, kind, nullable) = self.item(root);
-                items.push(Item {
-                    expr,
-                    name: ["c0", "c1", "c2", "c3"][i as usize],
-                });
+                let name = self.item_name(&items);
+                items.push(Item { expr, name });
                 kinds.push(kind);
                 nullable_outputs.push(nullable);
             }
@@ -422,11 +444,9 @@ impl<'m> Generator<'m> {
         let mut items = Vec::new();
         let mut columns = Vec::new();
         let mut nullable = Vec::new();
-        for name in ["c0", "c1", "c2"]
-            .into_iter()
-            .take(self.rng.range(least, 3) as usize)
-        {
+        for _ in 0..self.rng.range(least, 3) {
             let (expr, kind, null) = self.item(end);
+            let name = self.item_name(&items);
             items.push(Item { expr, name });
             columns.push(kind);
             nullable.push(null);
@@ -481,19 +501,32 @@ impl<'m> Generator<'m> {
     fn whole_table_case(&mut self) -> Case {
         let models: &'m [ModelInfo] = self.models;
         let root = self.rng.pick(models);
-        let names = ["c0", "c1", "c2"];
         let mut items = Vec::new();
         let mut kinds = Vec::new();
-        for name in names.iter().take(self.rng.range(1, 3) as usize) {
+        for _ in 0..self.rng.range(1, 3) {
             let (expr, kind) = self.joined_agg(0, root, false);
+            let name = self.item_name(&items);
             items.push(Item { expr, name });
             kinds.push(kind);
         }
         let filter = self.rng.chance(70).then(|| self.cond(root, 2));
+        // One row, ordered by an aggregate all the same.
+        let order = match self.rng.chance(30) {
+            true => {
+                let item = self.rng.pick(&items);
+                vec![Order {
+                    expr: Expr::Output(item.name),
+                    desc: self.rng.chance(50),
+                    nullable: may_be_null(&item.expr),
+                }]
+            }
+            false => Vec::new(),
+        };
         Case {
             plan: Plan {
                 select: Some(items),
                 filter,
+                order,
                 ..Plan::new(root.meta)
             },
             params: std::mem::take(&mut self.params),
@@ -538,7 +571,6 @@ impl<'m> Generator<'m> {
                 column: column.name,
             })
         };
-        let names = ["c0", "c1", "c2", "c3", "c4"];
         let mut items = Vec::new();
         let mut kinds = Vec::new();
         let mut nullable = Vec::new();
@@ -554,10 +586,8 @@ impl<'m> Generator<'m> {
                     continue;
                 }
                 group.push(expr.clone());
-                items.push(Item {
-                    expr,
-                    name: names[items.len()],
-                });
+                let name = self.item_name(&items);
+                items.push(Item { expr, name });
                 kinds.push(column.kind);
                 nullable.push(column.nullable || aliases[alias].1);
             }
@@ -566,22 +596,20 @@ impl<'m> Generator<'m> {
             for _ in 0..self.rng.range(1, 3) {
                 let alias = self.rng.below(aliases.len() as u64) as usize;
                 let (expr, kind) = self.joined_agg(alias, aliases[alias].0, many_after[alias]);
-                let may_be_null = matches!(&expr, Expr::Joined(agg) if matches!(agg.func, AggFn::Avg { .. } | AggFn::Min | AggFn::Max));
-                items.push(Item {
-                    expr,
-                    name: names[items.len()],
-                });
+                nullable.push(may_be_null(&expr));
+                let name = self.item_name(&items);
+                items.push(Item { expr, name });
                 kinds.push(kind);
-                nullable.push(may_be_null);
             }
         } else {
             // Plain rows: columns of the aliases.
             for _ in 0..self.rng.range(1, 4) {
                 let alias = self.rng.below(aliases.len() as u64) as usize;
                 let column = *self.rng.pick(&aliases[alias].0.columns);
+                let name = self.item_name(&items);
                 items.push(Item {
                     expr: column_of(alias, &column),
-                    name: names[items.len()],
+                    name,
                 });
                 kinds.push(column.kind);
                 nullable.push(column.nullable || aliases[alias].1);
@@ -612,6 +640,15 @@ impl<'m> Generator<'m> {
         // A total order: every output of a group, or every alias's key.
         let mut order = Vec::new();
         if shape == 0 {
+            // An aggregate first now and then, the groups breaking ties.
+            if items.len() > group.len() && self.rng.chance(30) {
+                let index = self.rng.range(group.len() as i64, items.len() as i64 - 1) as usize;
+                order.push(Order {
+                    expr: Expr::Output(items[index].name),
+                    desc: self.rng.chance(50),
+                    nullable: nullable[index],
+                });
+            }
             for (i, item) in items.iter().enumerate().take(group.len()) {
                 order.push(Order {
                     expr: Expr::Output(item.name),
@@ -1056,6 +1093,12 @@ impl<'m> Generator<'m> {
         }
         pattern
     }
+}
+
+/// Whether an aggregate over joined rows may be `NULL`: `avg`, `min` and
+/// `max` of no row.
+fn may_be_null(expr: &Expr) -> bool {
+    matches!(expr, Expr::Joined(agg) if matches!(agg.func, AggFn::Avg { .. } | AggFn::Min | AggFn::Max))
 }
 
 /// The columns of `model` that `sum` and `avg` take, and those `min` and

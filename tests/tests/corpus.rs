@@ -493,6 +493,37 @@ fn corpus() -> Vec<Site> {
     want.order = vec![order(Expr::Output("id"), false, false)];
     check(line!(), q.plan(), want, Vec::new(), vec![Int, Int, Int]);
 
+    // Items named like columns of the model, ordered by while `NULL`.
+    let q = query!(
+        from Book
+        select id, publisher.founded as pages, max(reviews.score) as title
+        order by pages desc, title, id
+    );
+    let mut want = Plan::new(Book::META);
+    want.select = Some(vec![
+        item("id", root("id")),
+        item("pages", col(0, &[book.publisher.hops()[0]], "founded")),
+        item(
+            "title",
+            agg(AggFn::Max, false, &[reviews], Some("score"), None),
+        ),
+    ]);
+    want.order = vec![
+        order(Expr::Output("pages"), true, true),
+        order(Expr::Output("title"), false, true),
+        order(Expr::Output("id"), false, false),
+    ];
+    check(line!(), q.plan(), want, Vec::new(), vec![Int, Int, Int]);
+
+    let q = query!(from Review select count(*) as n, max(score) as score order by score);
+    let mut want = Plan::new(Review::META);
+    want.select = Some(vec![
+        item("n", joined(AggFn::Count, false, 0, None)),
+        item("score", joined(AggFn::Max, false, 0, Some("score"))),
+    ]);
+    want.order = vec![order(Expr::Output("score"), false, true)];
+    check(line!(), q.plan(), want, Vec::new(), vec![Int, Int]);
+
     sites
 }
 

@@ -103,8 +103,18 @@ trait Syntax {
     /// match their case only.
     fn like(&self, out: &mut String, value: &str, pattern: &str);
     /// Writes an `order by` key that sorts `NULL` last ascending and first
-    /// descending. `key` is the key as rendered.
-    fn nullable_order(&self, out: &mut String, key: &str, desc: bool);
+    /// descending. `key` is the key as rendered, and `value` the same value
+    /// where `key` is the name of a select item, which a database that
+    /// tests `NULL`s apart may need to read instead (see
+    /// [`Syntax::names_in_expressions`]).
+    fn nullable_order(&self, out: &mut String, key: &str, value: &str, desc: bool);
+    /// Whether the name of a select item means that item inside an
+    /// expression of `ORDER BY`. MySQL reads it as a column of the same
+    /// name first, and refuses it where the item is an aggregate (1247,
+    /// "reference to group function").
+    fn names_in_expressions(&self) -> bool {
+        true
+    }
     /// The `LIMIT` that means none, for an `OFFSET` without `limit`.
     fn no_limit(&self) -> &'static str;
     /// How a table is restricted to the keys a query selected first: by
@@ -406,6 +416,10 @@ const KEY: &str = "fanless_key";
 /// The column of a row that holds the JSON of its `i`th collection, where
 /// it is carried: `fanless_j{i}`.
 const CARRIED: &str = "fanless_j";
+
+/// The name of the `i`th item in the select list, in place of its own,
+/// where a database would read its own as a column: `fanless_n{i}`.
+const RENAMED: &str = "fanless_n";
 
 /// The column that numbers a collection's rows in each parent.
 const RANK: &str = "fanless_rank";

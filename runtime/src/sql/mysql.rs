@@ -54,9 +54,13 @@ impl Syntax for MySql {
         }
     }
 
-    fn nullable_order(&self, out: &mut String, key: &str, desc: bool) {
+    fn nullable_order(&self, out: &mut String, key: &str, value: &str, desc: bool) {
         let order = if desc { "DESC" } else { "ASC" };
-        let _ = write!(out, "{key} IS NULL {order}, {key} {order}");
+        let _ = write!(out, "{value} IS NULL {order}, {key} {order}");
+    }
+
+    fn names_in_expressions(&self) -> bool {
+        false
     }
 
     fn avg_operand(&self, out: &mut String, operand: &str, number: Number) {

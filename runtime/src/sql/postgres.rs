@@ -36,7 +36,7 @@ impl Syntax for Postgres {
         }
     }
 
-    fn nullable_order(&self, out: &mut String, key: &str, desc: bool) {
+    fn nullable_order(&self, out: &mut String, key: &str, _: &str, desc: bool) {
         // PostgreSQL's own order: NULL is larger than every value.
         let _ = write!(out, "{key} {}", if desc { "DESC" } else { "ASC" });
     }

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::strategy::{self, Form, Strategy};
 use super::{
     carried, Chain, DialectKind, Renderer, Scope, ToOneJoin, CARRIED, KEY, KEYS, PARENT, RANK,
+    RENAMED,
 };
 use crate::model::RelationMeta;
 use crate::plan::{Agg, Collection, Expr, Join, Parent, Plan};
@@ -63,6 +64,14 @@ impl<'p> Renderer<'p> {
                 (form, group, alias)
             })
             .collect();
+        // Limited per parent, rows are numbered in each parent's order;
+        // carried as JSON, they are gathered in that order.
+        let windowed =
+            parent.is_some() && outer.is_none() && (plan.limit.is_some() || plan.offset.is_some());
+        let renamed = match windowed || outer.is_some() {
+            true => Vec::new(),
+            false => self.renamed(plan),
+        };
         let mut select = String::new();
         match &plan.select {
             Some(items) => {
@@ -73,7 +82,11 @@ impl<'p> Renderer<'p> {
                     let value = self.expr(&item.expr, &mut scope);
                     select.push_str(&value);
                     select.push_str(" AS ");
-                    self.syntax.quote(&mut select, item.name);
+                    if renamed.contains(&i) {
+                        let _ = write!(select, "{RENAMED}{i}");
+                    } else {
+                        self.syntax.quote(&mut select, item.name);
+                    }
                 }
             }
             None => {
@@ -103,10 +116,6 @@ impl<'p> Renderer<'p> {
                 self.key_columns(&mut select, plan, &scope.aliases[0], Some(KEY));
             }
         }
-        // Limited per parent, rows are numbered in each parent's order;
-        // carried as JSON, they are gathered in that order.
-        let windowed =
-            parent.is_some() && outer.is_none() && (plan.limit.is_some() || plan.offset.is_some());
         let mut ranked = Vec::new();
         if windowed || outer.is_some() {
             for (i, key) in plan.order.iter().enumerate() {
@@ -183,7 +192,7 @@ impl<'p> Renderer<'p> {
         let having = plan.having.as_ref().map(|cond| self.cond(cond, &mut scope));
         let mut order = String::new();
         if !windowed {
-            self.order_by(&mut order, plan, &mut scope, false);
+            self.order_by(&mut order, plan, &mut scope, Some(&renamed));
         }
         if parent.is_some() && !windowed {
             // The key breaks ties, so that each parent's rows come in one
@@ -266,7 +275,7 @@ impl<'p> Renderer<'p> {
             let mut key = String::from(alias);
             self.syntax.quote(&mut key, name);
             if *nullable {
-                self.syntax.nullable_order(&mut order, &key, *desc);
+                self.syntax.nullable_order(&mut order, &key, &key, *desc);
             } else {
                 order.push_str(&key);
                 order.push_str(if *desc { " DESC" } else { " ASC" });
@@ -376,28 +385,67 @@ impl<'p> Renderer<'p> {
         alias
     }
 
-    /// ` ORDER BY ...`; with `resolve`, a key naming a `select` item is
-    /// written as the item's value (for a query without that select list).
-    fn order_by(&mut self, out: &mut String, plan: &Plan, scope: &mut Scope, resolve: bool) {
+    /// ` ORDER BY ...`. A key naming a `select` item is written as the
+    /// item's name where the statement has that select list, its items
+    /// named as `renamed` says; as the item's value where it has not
+    /// (`renamed` is `None`).
+    fn order_by(
+        &mut self,
+        out: &mut String,
+        plan: &Plan,
+        scope: &mut Scope,
+        renamed: Option<&[usize]>,
+    ) {
+        let items = plan.select.as_deref().unwrap_or_default();
         for (i, key) in plan.order.iter().enumerate() {
             out.push_str(if i == 0 { " ORDER BY " } else { ", " });
-            let expr = match (&key.expr, resolve) {
-                (Expr::Output(name), true) => plan
-                    .select
-                    .iter()
-                    .flatten()
-                    .find(|item| item.name == *name)
-                    .map_or(&key.expr, |item| &item.expr),
-                (expr, _) => expr,
+            let item = match &key.expr {
+                Expr::Output(name) => items.iter().position(|item| item.name == *name),
+                _ => None,
             };
-            let value = self.expr(expr, scope);
+            let (value, test) = match (item, renamed) {
+                (Some(index), None) => (self.expr(&items[index].expr, scope), None),
+                (Some(index), Some(renamed)) if renamed.contains(&index) => {
+                    (format!("{RENAMED}{index}"), None)
+                }
+                // A column or an aggregate over joined rows is tested for
+                // `NULL` by its value where the dialect cannot read the
+                // item's name in an expression: it binds no parameter.
+                (Some(index), Some(_)) if key.nullable && !self.syntax.names_in_expressions() => {
+                    let test = self.expr(&items[index].expr, scope);
+                    (self.expr(&key.expr, scope), Some(test))
+                }
+                _ => (self.expr(&key.expr, scope), None),
+            };
             if key.nullable {
-                self.syntax.nullable_order(out, &value, key.desc);
+                let test = test.as_deref().unwrap_or(&value);
+                self.syntax.nullable_order(out, &value, test, key.desc);
             } else {
                 out.push_str(&value);
                 out.push_str(if key.desc { " DESC" } else { " ASC" });
             }
         }
+    }
+
+    /// The items of `plan` that a nullable order key names and whose value
+    /// is an aggregate over a path, where the dialect cannot read an
+    /// item's name in an expression: their names could be columns' too.
+    /// Such an item takes a name of fanless's own in the statement (the
+    /// row reads its columns by position).
+    fn renamed(&self, plan: &Plan) -> Vec<usize> {
+        if self.syntax.names_in_expressions() {
+            return Vec::new();
+        }
+        let items = plan.select.as_deref().unwrap_or_default();
+        plan.order
+            .iter()
+            .filter(|key| key.nullable)
+            .filter_map(|key| match &key.expr {
+                Expr::Output(name) => items.iter().position(|item| item.name == *name),
+                _ => None,
+            })
+            .filter(|&index| matches!(items[index].expr, Expr::Agg(_)))
+            .collect()
     }
 
     /// ` LIMIT ... OFFSET ...`, as the dialect spells an offset alone.
@@ -419,7 +467,7 @@ impl<'p> Renderer<'p> {
         let mut scope = Scope::new(self.alias());
         let filter = plan.filter.as_ref().map(|cond| self.cond(cond, &mut scope));
         let mut tail = String::new();
-        self.order_by(&mut tail, plan, &mut scope, true);
+        self.order_by(&mut tail, plan, &mut scope, None);
         self.limit_offset(&mut tail, plan, &mut scope);
         let mut sql = String::from("SELECT ");
         self.column(&mut sql, &scope.aliases[0], key);

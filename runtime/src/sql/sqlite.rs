@@ -37,7 +37,7 @@ impl Syntax for Sqlite {
         out.push_str(avg);
     }
 
-    fn nullable_order(&self, out: &mut String, key: &str, desc: bool) {
+    fn nullable_order(&self, out: &mut String, key: &str, _: &str, desc: bool) {
         let order = if desc {
             "DESC NULLS FIRST"
         } else {
