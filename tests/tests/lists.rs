@@ -99,6 +99,35 @@ async fn lists_of_every_form_and_length_match_rust() {
             .map(|b| b.0)
             .collect();
         assert_eq!(ids_of(got, |r| r.id, what), want, "{what}");
+        // The same `&str`s borrowed: a `&Vec`, a slice, an optional slice,
+        // an array.
+        let got = fetch_all!(
+            db,
+            query!(from Book select id where title in {&titles} order by id)
+        );
+        assert_eq!(ids_of(got, |r| r.id, what), want, "&Vec<&str> {what}");
+        let got = fetch_all!(
+            db,
+            query!(from Book select id where title in {titles.as_slice()} order by id)
+        );
+        assert_eq!(ids_of(got, |r| r.id, what), want, "&[&str] {what}");
+        let some = Some(titles.as_slice());
+        let got = fetch_all!(
+            db,
+            query!(from Book select id where title in {?some} order by id)
+        );
+        assert_eq!(ids_of(got, |r| r.id, what), want, "Option<&[&str]> {what}");
+        let pair = [titles[0], titles[1]];
+        let got = fetch_all!(
+            db,
+            query!(from Book select id where title in {&pair} order by id)
+        );
+        let two: Vec<i64> = books
+            .iter()
+            .filter(|b| pair.contains(&b.3.as_str()))
+            .map(|b| b.0)
+            .collect();
+        assert_eq!(ids_of(got, |r| r.id, what), two, "&[&str; 2] {what}");
         let publishers = vec![books[0].1];
         let got = fetch_all!(
             db,

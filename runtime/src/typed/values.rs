@@ -134,12 +134,22 @@ pub fn boolean<C: BooleanColumn>(_: C) {}
 )]
 pub trait Fits<T, N> {}
 
+// Not listed in errors: the label says what fits.
+#[diagnostic::do_not_recommend]
 impl<T, N> Fits<T, N> for T {}
+#[diagnostic::do_not_recommend]
 impl<T, N> Fits<T, N> for &T {}
+#[diagnostic::do_not_recommend]
 impl<N> Fits<String, N> for &str {}
+#[diagnostic::do_not_recommend]
+impl<N> Fits<String, N> for &&str {}
+#[diagnostic::do_not_recommend]
 impl<T> Fits<T, Nullable> for Option<T> {}
+#[diagnostic::do_not_recommend]
 impl<T> Fits<T, Nullable> for &Option<T> {}
+#[diagnostic::do_not_recommend]
 impl<T> Fits<T, Nullable> for Option<&T> {}
+#[diagnostic::do_not_recommend]
 impl Fits<String, Nullable> for Option<&str> {}
 
 /// A list parameter for values of type `T` (`id in {ids}`): a `Vec`, a
@@ -156,6 +166,7 @@ pub trait ListOf<T> {
     fn into_items(self) -> Vec<Self::Item>;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T, V: Fits<T, NotNull>> ListOf<T> for Vec<V> {
     type Item = V;
     fn into_items(self) -> Vec<V> {
@@ -163,6 +174,7 @@ impl<T, V: Fits<T, NotNull>> ListOf<T> for Vec<V> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T, V: Fits<T, NotNull>, const K: usize> ListOf<T> for [V; K] {
     type Item = V;
     fn into_items(self) -> Vec<V> {
@@ -170,6 +182,7 @@ impl<T, V: Fits<T, NotNull>, const K: usize> ListOf<T> for [V; K] {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<'a, T, V> ListOf<T> for &'a [V]
 where
     &'a V: Fits<T, NotNull>,
@@ -180,6 +193,7 @@ where
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<'a, T, V> ListOf<T> for &'a Vec<V>
 where
     &'a V: Fits<T, NotNull>,
@@ -190,6 +204,7 @@ where
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<'a, T, V, const K: usize> ListOf<T> for &'a [V; K]
 where
     &'a V: Fits<T, NotNull>,
