@@ -74,8 +74,10 @@ const QUERIES: [&str; 14] = [
      group by e.id order by name desc",
 ];
 
-const QUERY_AS: [&str; 3] = [
+const QUERY_AS: [&str; 5] = [
     "Row, from Store select id, count(products) as products",
+    "rows::Page<Row, u8>, from Store select id, products { id } as items: Item<i64>",
+    "Vec<Row>, from Store select id",
     "Row, from Store select id, products { id, name order by id } as products: ProductRow",
     "crate::Summary, from Store s join s.departments d select s.id, count(d) as n group by s.id",
 ];

@@ -130,6 +130,63 @@ async fn query_as_builds_the_rows_of_collections_as_named_types() {
     drop_databases(dbs).await;
 }
 
+/// A row type generic over its fields' types.
+mod generic {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Named<K, T> {
+        pub id: K,
+        pub name: T,
+    }
+}
+
+#[tokio::test]
+async fn query_as_builds_generic_row_types() {
+    let (dbs, data) = setup("nested_generic").await;
+    for db in &dbs {
+        let rows = fetch_all!(
+            db,
+            query_as!(generic::Named<i64, String>, from Store select id, name order by id)
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        let want: Vec<generic::Named<i64, String>> = data
+            .stores
+            .iter()
+            .map(|s| generic::Named {
+                id: s.id,
+                name: s.name.clone(),
+            })
+            .collect();
+        assert_eq!(rows, want, "{}", name(db));
+
+        let stores = fetch_all!(
+            db,
+            query_as!(
+                generic::Named<String, Vec<generic::Named<i64, String>>>,
+                from Store
+                select name as id, products { id, name order by id } as name: generic::Named<i64, String>
+                where id = {1_i64}
+            )
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        let want: Vec<(i64, String)> = data
+            .products
+            .iter()
+            .filter(|p| p.store_id == 1)
+            .map(|p| (p.id, p.name.clone()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let got: Vec<(i64, String)> = stores[0]
+            .name
+            .iter()
+            .map(|p| (p.id, p.name.clone()))
+            .collect();
+        assert_eq!(got, want, "{}", name(db));
+        assert_eq!(stores[0].id, data.store(1).name, "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}
+
 #[tokio::test]
 async fn parameters_of_every_level_bind_in_one_snapshot_inside_a_transaction_too() {
     let (dbs, data) = setup("nested_params").await;

@@ -63,12 +63,27 @@ pub struct QueryAs(pub Query);
 
 impl Parse for QueryAs {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let as_type: syn::Path = input.parse()?;
+        let as_type = row_type(input)?;
         input.parse::<Token![,]>()?;
         let mut query: Query = input.parse()?;
         query.as_type = Some(as_type);
         Ok(Self(query))
     }
+}
+
+/// The type rows are built as (`Summary`, `Page<Row>`, `NameRow<'a>`),
+/// written with turbofishes (`Page::<Row>`): the expansion builds it with
+/// a struct expression, where `<` would read as a comparison.
+fn row_type(input: ParseStream<'_>) -> syn::Result<syn::Path> {
+    let mut path: syn::Path = input.parse()?;
+    for segment in &mut path.segments {
+        if let syn::PathArguments::AngleBracketed(arguments) = &mut segment.arguments {
+            arguments
+                .colon2_token
+                .get_or_insert_with(|| Token![::](arguments.lt_token.span));
+        }
+    }
+    Ok(path)
 }
 
 impl Parse for Query {
@@ -188,7 +203,7 @@ fn collection(input: ParseStream<'_>, position: usize, depth: usize) -> syn::Res
     let (name, row_type) = if input.parse::<Option<Token![as]>>()?.is_some() {
         let name: Ident = input.parse()?;
         let row_type = if input.parse::<Option<Token![:]>>()?.is_some() {
-            Some(input.parse()?)
+            Some(row_type(input)?)
         } else {
             None
         };
