@@ -5,25 +5,42 @@
 
 use std::pin::Pin;
 
-use fanless::query;
+use fanless::{query, Model};
 use fanless_tests::library::{self, Book, Region};
 use fanless_tests::{connect, drop_databases, execute, fetch_all, name, Db};
 use futures_core::Stream;
 
 const BOOKS: usize = 100_000;
 
-/// The tables, with publisher 1 and its books `1..=BOOKS`.
+/// The tables, with publisher 1 and its books `1..=BOOKS`, each titled
+/// with 200 characters: 20 MB of titles, more than the socket buffers
+/// between a server and its client hold, so that a server is still
+/// sending when a test kills its connection.
 async fn many_books(db: &Db) {
     for statement in library::schema(db) {
         execute(db, &statement).await;
     }
     execute(db, "INSERT INTO lib_publisher (id, name) VALUES (1, 'p')").await;
+    let title = match db {
+        Db::Sqlite(_) => "hex(zeroblob(100))",
+        Db::Postgres(..) | Db::MySql(..) => "REPEAT('t', 200)",
+    };
     let books = format!(
         "INSERT INTO lib_book (id, publisher_id, title, price, in_print) \
-         SELECT 1 + n, 1, 't', 1.0, TRUE FROM ({}) AS numbers",
+         SELECT 1 + n, 1, {title}, 1.0, TRUE FROM ({}) AS numbers",
         library::numbers(5)
     );
     execute(db, &books).await;
+}
+
+/// The books with their titles as bytes, which sqlx reads from the
+/// binary text columns the library makes on MySQL.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "lib_book")]
+struct TitledBook {
+    #[model(primary_key)]
+    id: i64,
+    title: Vec<u8>,
 }
 
 async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
@@ -113,10 +130,10 @@ async fn a_connection_killed_while_rows_stream_is_an_error() {
         // The connection that streams learns its id, then another of the
         // pool ends it.
         macro_rules! killed {
-            ($pool:expr, $id:literal, $kill:literal) => {{
+            ($pool:expr, $book:ty, $id:literal, $kill:literal) => {{
                 let mut conn = $pool.acquire().await.unwrap();
                 let id: i64 = sqlx::query_scalar($id).fetch_one(&mut *conn).await.unwrap();
-                let mut rows = query!(from Book select id, price order by id).fetch(&mut *conn);
+                let mut rows = query!(from $book select id, title order by id).fetch(&mut *conn);
                 let first = next(&mut rows).await.unwrap().unwrap();
                 assert_eq!(first.id, 1);
                 sqlx::query(&format!($kill, id)).execute($pool).await.unwrap();
@@ -135,12 +152,16 @@ async fn a_connection_killed_while_rows_stream_is_an_error() {
         let error = match db {
             Db::Postgres(pool, _) => killed!(
                 pool,
+                Book,
                 "SELECT CAST(pg_backend_pid() AS BIGINT)",
                 "SELECT pg_terminate_backend({})"
             ),
-            Db::MySql(pool, _) => {
-                killed!(pool, "SELECT CAST(CONNECTION_ID() AS SIGNED)", "KILL {}")
-            }
+            Db::MySql(pool, _) => killed!(
+                pool,
+                TitledBook,
+                "SELECT CAST(CONNECTION_ID() AS SIGNED)",
+                "KILL {}"
+            ),
             Db::Sqlite(_) => unreachable!(),
         };
         assert!(!error.to_string().is_empty());
