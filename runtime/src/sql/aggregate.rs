@@ -49,12 +49,21 @@ impl<'p> Renderer<'p> {
     /// `func([DISTINCT] operand)` with the casts and defaults the row
     /// decodes.
     fn aggregate(&self, out: &mut String, func: AggFn, distinct: bool, operand: &str) {
-        let mut arg = String::from(if distinct { "DISTINCT " } else { "" });
+        self.decoded(out, func, &self.call(func, distinct, operand), false);
+    }
+
+    /// `func([DISTINCT] operand)`, as the dialect computes `func` (see
+    /// [`function`]).
+    fn call(&self, func: AggFn, distinct: bool, operand: &str) -> String {
+        let mut out = String::new();
         match func {
-            AggFn::Avg { number } => self.syntax.avg_operand(&mut arg, operand, number),
-            _ => arg.push_str(operand),
+            AggFn::Avg { number } => self.syntax.avg(&mut out, distinct, operand, number),
+            _ => {
+                let distinct = if distinct { "DISTINCT " } else { "" };
+                let _ = write!(out, "{}({distinct}{operand})", function(func));
+            }
         }
-        self.decoded(out, func, &format!("{}({arg})", function(func)), false);
+        out
     }
 
     /// `value`, computed by [`function`] for `func`, as the row decodes it:
@@ -154,14 +163,8 @@ impl<'p> Renderer<'p> {
                 }
                 _ => {}
             }
-            if let AggFn::Avg { number } = agg.func {
-                let mut cast = String::new();
-                self.syntax.avg_operand(&mut cast, &operand, number);
-                operand = cast;
-            }
-            let distinct = if agg.distinct { "DISTINCT " } else { "" };
-            let func = function(agg.func);
-            let _ = write!(columns, ", {func}({distinct}{operand}) AS a{column}");
+            let value = self.call(agg.func, agg.distinct, &operand);
+            let _ = write!(columns, ", {value} AS a{column}");
         }
         if let Form::Lateral = form {
             self.joins(&mut from, &inner);
@@ -226,7 +229,8 @@ impl<'p> Renderer<'p> {
     }
 }
 
-/// The SQL aggregate function that computes `func` (`exists` counts).
+/// The SQL aggregate function that computes `func` (`exists` counts;
+/// `avg` as the dialect says).
 fn function(func: AggFn) -> &'static str {
     match func {
         AggFn::Count | AggFn::Exists => "COUNT",

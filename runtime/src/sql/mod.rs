@@ -88,10 +88,11 @@ trait Syntax {
     /// Writes whether `value` is an element of list argument `param`,
     /// written in `form` where the dialect takes no array.
     fn list_member(&self, out: &mut String, value: &str, param: usize, form: ListForm);
-    /// Writes the operand of `AVG`, so that every shape averages the same
-    /// type.
-    fn avg_operand(&self, out: &mut String, operand: &str, _: Number) {
-        out.push_str(operand);
+    /// Writes the average of `operand` (of its distinct values where
+    /// `distinct`), `NULL` over no value, in the same type in every shape.
+    fn avg(&self, out: &mut String, distinct: bool, operand: &str, _: Number) {
+        let distinct = if distinct { "DISTINCT " } else { "" };
+        let _ = write!(out, "AVG({distinct}{operand})");
     }
     /// Writes `a = b` (or `a != b` when `negated`) where either may be
     /// `NULL`, comparing as Rust's `Option` does: `NULL` equals `NULL` and

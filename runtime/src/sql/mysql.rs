@@ -63,13 +63,16 @@ impl Syntax for MySql {
         false
     }
 
-    fn avg_operand(&self, out: &mut String, operand: &str, number: Number) {
+    fn avg(&self, out: &mut String, distinct: bool, operand: &str, number: Number) {
         // `AVG` of an integer is a `DECIMAL` of 4 more decimals, rounded
         // before the cast outside: average doubles instead.
+        let distinct = if distinct { "DISTINCT " } else { "" };
         match number {
-            Number::Decimal => out.push_str(operand),
+            Number::Decimal => {
+                let _ = write!(out, "AVG({distinct}{operand})");
+            }
             Number::Integer | Number::Float => {
-                let _ = write!(out, "CAST({operand} AS DOUBLE)");
+                let _ = write!(out, "AVG({distinct}CAST({operand} AS DOUBLE))");
             }
         }
     }
