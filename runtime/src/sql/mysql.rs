@@ -64,12 +64,18 @@ impl Syntax for MySql {
     }
 
     fn avg(&self, out: &mut String, distinct: bool, operand: &str, number: Number) {
-        // `AVG` of an integer is a `DECIMAL` of 4 more decimals, rounded
-        // before the cast outside: average doubles instead.
+        // `AVG` of a decimal keeps 4 decimals more than the column (39.62
+        // / 38 is 1.042632): the sum, widened to 28 decimals, divides into
+        // 30 (MySQL) or 32 (MariaDB), which `Decimal` rounds to what it
+        // holds. `AVG` of an integer is a `DECIMAL` of 4 more decimals,
+        // rounded before the cast outside: average doubles instead.
         let distinct = if distinct { "DISTINCT " } else { "" };
         match number {
             Number::Decimal => {
-                let _ = write!(out, "AVG({distinct}{operand})");
+                let _ = write!(
+                    out,
+                    "CAST(SUM({distinct}{operand}) AS DECIMAL(65, 28)) / COUNT({distinct}{operand})"
+                );
             }
             Number::Integer | Number::Float => {
                 let _ = write!(out, "AVG({distinct}CAST({operand} AS DOUBLE))");

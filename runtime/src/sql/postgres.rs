@@ -36,6 +36,24 @@ impl Syntax for Postgres {
         }
     }
 
+    fn avg(&self, out: &mut String, distinct: bool, operand: &str, number: Number) {
+        // `AVG` of a `NUMERIC` has 16 significant digits: the sum, widened
+        // to 28 decimals, divides into at least as many, rounded to the 28
+        // that `Decimal` holds.
+        let distinct = if distinct { "DISTINCT " } else { "" };
+        match number {
+            Number::Decimal => {
+                let _ = write!(
+                    out,
+                    "ROUND(CAST(SUM({distinct}{operand}) AS NUMERIC(1000, 28)) / COUNT({distinct}{operand}), 28)"
+                );
+            }
+            Number::Integer | Number::Float => {
+                let _ = write!(out, "AVG({distinct}{operand})");
+            }
+        }
+    }
+
     fn nullable_order(&self, out: &mut String, key: &str, _: &str, desc: bool) {
         // PostgreSQL's own order: NULL is larger than every value.
         let _ = write!(out, "{key} {}", if desc { "DESC" } else { "ASC" });
