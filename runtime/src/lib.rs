@@ -19,6 +19,7 @@ mod model;
 mod nest;
 mod plan;
 mod schema;
+mod source;
 mod sql;
 mod typed;
 
@@ -38,4 +39,5 @@ pub use model::{
 };
 pub use nest::Nested;
 pub use schema::{missing_indexes, MissingIndex};
+pub use source::Source;
 pub use sqlx;

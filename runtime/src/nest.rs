@@ -7,14 +7,13 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
 use futures_core::future::BoxFuture;
-use sqlx::{
-    Acquire, ColumnIndex, Connection, Database, Decode, Executor, IntoArguments, Row, Type,
-};
+use sqlx::{ColumnIndex, Connection, Database, Decode, Executor, IntoArguments, Row, Type};
 use tracing::Instrument;
 
 use crate::exec::{bind, span, Args, Dialect, FromRow, ListArg, SqlCache};
 use crate::json::JsonRows;
 use crate::plan::Plan;
+use crate::source::Source;
 use crate::sql;
 
 /// The key a collection's rows are matched to their parent by: the parent
@@ -426,10 +425,13 @@ where
 /// per collection that has parents, unless SQLite carries it inside its
 /// parents' statement as JSON), run on one connection in one snapshot.
 ///
-/// It runs on anything a connection can be acquired from: a pool (the
-/// statements then run in a read-only transaction, repeatable read where
-/// the database has it, unless there is one), a connection, or a
-/// transaction (`&mut *tx`, whose snapshot they read).
+/// It runs on a [`Source`]: a pool (the statements then run in a read-only
+/// transaction, repeatable read where the database has it), a connection
+/// (the same, unless it is in a transaction), or a transaction (`&mut
+/// *tx`, whose snapshot they read); its futures are `Send`, so it is
+/// awaited in `tokio::spawn` or a web handler. Dropped before it is done
+/// (a request cancelled by a timeout), it leaves no transaction open on a
+/// connection it took from a pool (see [`Source`]).
 #[must_use = "a query does nothing until it is fetched"]
 pub struct Nested<Raw, O, A, P, C> {
     cache: &'static SqlCache,
@@ -477,7 +479,7 @@ where
     pub async fn fetch_all<'q, 'c, E, DB>(self, source: E) -> Result<Vec<O>, sqlx::Error>
     where
         DB: Dialect,
-        E: Acquire<'c, Database = DB>,
+        E: Source<'c, DB>,
         A: Args<'q, DB>,
         C: Children<'q, DB, Raw>,
         Raw: FromRow<DB::Row> + Send,
@@ -492,7 +494,7 @@ where
     pub async fn fetch_one<'q, 'c, E, DB>(self, source: E) -> Result<O, sqlx::Error>
     where
         DB: Dialect,
-        E: Acquire<'c, Database = DB>,
+        E: Source<'c, DB>,
         A: Args<'q, DB>,
         C: Children<'q, DB, Raw>,
         Raw: FromRow<DB::Row> + Send,
@@ -510,7 +512,7 @@ where
     pub async fn fetch_optional<'q, 'c, E, DB>(self, source: E) -> Result<Option<O>, sqlx::Error>
     where
         DB: Dialect,
-        E: Acquire<'c, Database = DB>,
+        E: Source<'c, DB>,
         A: Args<'q, DB>,
         C: Children<'q, DB, Raw>,
         Raw: FromRow<DB::Row> + Send,
@@ -520,20 +522,34 @@ where
         Ok(self.run(source, 1).await?.pop())
     }
 
-    /// The first `most` rows, on a connection of `source`: in a snapshot
-    /// of its own unless it is already in a transaction.
+    /// The first `most` rows, on a connection held from `source`.
     async fn run<'q, 'c, E, DB>(self, source: E, most: usize) -> Result<Vec<O>, sqlx::Error>
     where
         DB: Dialect,
-        E: Acquire<'c, Database = DB>,
+        E: Source<'c, DB>,
         A: Args<'q, DB>,
         C: Children<'q, DB, Raw>,
         Raw: FromRow<DB::Row> + Send,
         for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
         DB::Arguments<'q>: IntoArguments<'q, DB>,
     {
-        let mut held = source.acquire().await?;
-        let conn: &mut DB::Connection = &mut held;
+        let mut held = source.hold().await?;
+        let rows = self.on(held.connection().await?, most).await;
+        held.done();
+        rows
+    }
+
+    /// The first `most` rows, on `conn`: in a snapshot of its own unless
+    /// it is already in a transaction.
+    async fn on<'q, DB>(self, conn: &mut DB::Connection, most: usize) -> Result<Vec<O>, sqlx::Error>
+    where
+        DB: Dialect,
+        A: Args<'q, DB>,
+        C: Children<'q, DB, Raw>,
+        Raw: FromRow<DB::Row> + Send,
+        for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
+        DB::Arguments<'q>: IntoArguments<'q, DB>,
+    {
         let span = tracing::debug_span!("fanless.nested", statements = tracing::field::Empty);
         let mut statements = 0;
         let plan = (self.plan)();
