@@ -456,16 +456,19 @@ where
         }
     }
 
-    /// The SQL of the query's first statement, which selects its rows, on
-    /// `DB`.
-    pub fn sql<'q, DB: Dialect>(&self) -> &'static str
+    /// The SQL of the query's statements on `DB`, each ended by `;` on a
+    /// line of its own: the one that selects its rows, then one per
+    /// collection that is not carried inside its parents' statement, in
+    /// the order they run (a collection's parents' keys written as for one
+    /// parent).
+    pub fn sql<'q, DB: Dialect>(&self) -> String
     where
         A: Args<'q, DB>,
     {
-        &self
-            .cache
-            .shaped::<DB, A, ()>(&self.args, None, &self.plan)
-            .sql
+        let mut shape = sql::Shape::default();
+        self.args.shape(0, &mut shape);
+        let statements = sql::statements(&(self.plan)(), DB::KIND, &shape);
+        statements.iter().map(|sql| format!("{sql};\n")).collect()
     }
 
     /// The plan the query renders its SQL from, its collections' plans

@@ -213,3 +213,41 @@ async fn a_query_with_collections_counts_the_statements_it_ran() {
     }
     drop_databases(dbs).await;
 }
+
+/// `sql()` of a query with collections shows each statement it runs, in
+/// order, as run for one parent row at each level.
+#[tokio::test]
+async fn sql_of_a_query_with_collections_is_each_statement_it_runs() {
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    let (dbs, data) = setup("tracing_statements").await;
+    let department = data.departments[0].clone();
+    for db in &dbs {
+        let q = || {
+            query!(
+                from Store
+                select id,
+                       departments { id, employees { id order by id } as staff where id = {department.id} } as departments,
+                       products { id order by id } as products
+                where id = {department.store_id}
+            )
+        };
+        let shown = match db {
+            Db::Sqlite(_) => q().sql::<sqlx::Sqlite>(),
+            Db::Postgres(..) => q().sql::<sqlx::Postgres>(),
+            Db::MySql(..) => q().sql::<sqlx::MySql>(),
+        };
+        let mark = recorder.queries().len();
+        let stores = fetch_all!(db, q()).unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        assert_eq!(stores.len(), 1, "{}", name(db));
+        let ran: String = recorder.queries()[mark..]
+            .iter()
+            .filter_map(|fields| fields.iter().find_map(|f| f.strip_prefix("db.statement=")))
+            .map(|sql| format!("{sql};\n"))
+            .collect();
+        let statements = if matches!(db, Db::Sqlite(_)) { 1 } else { 4 };
+        assert_eq!(ran.matches(";\n").count(), statements, "{}", name(db));
+        assert_eq!(shown, ran, "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}

@@ -249,6 +249,27 @@ pub struct Shape {
     pub absent: Vec<usize>,
 }
 
+/// The statements of `plan` on `dialect` for arguments of `shape`, in the
+/// order they run: its rows', then each collection's that is not carried
+/// inside its parents' (depth first). A collection's parents' keys are
+/// written as for one parent: one placeholder, or PostgreSQL's array.
+pub fn statements(plan: &Plan, dialect: DialectKind, shape: &Shape) -> Vec<String> {
+    let mut out = vec![render_shaped(plan, dialect, Strategy::Planner, shape).sql];
+    for collection in &plan.collections {
+        if carried(collection, dialect) {
+            continue;
+        }
+        let mut shape = shape.clone();
+        if let (Some(parent), false) = (&collection.plan.parent, dialect == DialectKind::Postgres) {
+            shape
+                .lists
+                .push((parent.keys, ListForm::Placeholders(length_class(1))));
+        }
+        out.extend(statements(&collection.plan, dialect, &shape));
+    }
+    out
+}
+
 /// How the statements of a query with collections read one snapshot:
 /// what to run before the transaction begins, and how it begins. Read
 /// only, repeatable read (SQLite's transactions read one snapshot as they
