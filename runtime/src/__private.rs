@@ -14,7 +14,7 @@ pub use crate::model::{
 pub use crate::nest::{Children, Collection, Load, ParentKey};
 pub use crate::plan::{
     Agg, AggFn, CmpOp, Collection as CollectionPlan, ColumnPath, Cond, Expr, Item, Join, JoinedAgg,
-    Number, Order, Parent, Plan,
+    Number, Order, Parent, Plan, Temporal,
 };
 pub use crate::sql::{
     carried, create_table, json_keys, json_list, length_class, render_shaped, render_with,

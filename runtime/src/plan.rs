@@ -141,6 +141,24 @@ pub struct ColumnPath {
     pub hops: Vec<RelationMeta>,
     /// The column of the last model, unquoted.
     pub column: &'static str,
+    /// Whether the column holds dates and times, which compare by the
+    /// instant they mean.
+    pub temporal: Temporal,
+}
+
+/// What a column holds, where a database that stores dates and times as
+/// text in the forms programs write (SQLite: `T` or a space, fractions of
+/// a second or none, `Z`, an offset or none) would compare them as text:
+/// its values are compared, sorted and taken by `min` and `max` by the
+/// instant they mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Temporal {
+    /// Any other value: compared as stored.
+    Plain,
+    /// A date and a time of day, with an offset or none.
+    DateTime,
+    /// A time of day.
+    Time,
 }
 
 impl ColumnPath {
@@ -161,6 +179,9 @@ pub struct Agg {
     pub hops: Vec<RelationMeta>,
     /// The aggregated column of the last model; `None` counts or tests rows.
     pub column: Option<&'static str>,
+    /// What the column holds: `min` and `max` of dates and times take the
+    /// least and greatest instant.
+    pub temporal: Temporal,
     /// The filter, over the last model of the path.
     pub filter: Option<Cond>,
 }
@@ -176,6 +197,8 @@ pub struct JoinedAgg {
     pub alias: usize,
     /// The column, unquoted; `None` counts or tests the alias's rows.
     pub column: Option<&'static str>,
+    /// What the column holds, as [`Agg::temporal`].
+    pub temporal: Temporal,
 }
 
 /// The kind of number `sum` and `avg` read, which fixes the SQL type of

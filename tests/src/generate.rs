@@ -15,7 +15,7 @@
 
 use fanless::__private::{
     Agg, AggFn, CmpOp, CollectionPlan, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number,
-    Order, Parent, Plan,
+    Order, Parent, Plan, Temporal,
 };
 
 use crate::library::{ColumnInfo, Kind, ModelInfo, RelInfo};
@@ -569,6 +569,7 @@ impl<'m> Generator<'m> {
                 alias,
                 hops: Vec::new(),
                 column: column.name,
+                temporal: Temporal::Plain,
             })
         };
         let mut items = Vec::new();
@@ -723,6 +724,7 @@ impl<'m> Generator<'m> {
             distinct,
             alias,
             column,
+            temporal: Temporal::Plain,
         };
         (Expr::Joined(Box::new(agg)), kind)
     }
@@ -756,6 +758,7 @@ impl<'m> Generator<'m> {
                     alias: 0,
                     hops,
                     column: column.name,
+                    temporal: Temporal::Plain,
                 });
                 (expr, column.kind, column.nullable || optional)
             }
@@ -836,6 +839,7 @@ impl<'m> Generator<'m> {
             distinct: distinct && func != AggFn::Exists,
             hops,
             column,
+            temporal: Temporal::Plain,
             filter,
         };
         (Expr::Agg(Box::new(agg)), kind, nullable)
@@ -861,6 +865,7 @@ impl<'m> Generator<'m> {
                     distinct: false,
                     hops,
                     column: None,
+                    temporal: Temporal::Plain,
                     filter,
                 })))
             }
@@ -1033,6 +1038,7 @@ impl<'m> Generator<'m> {
                 alias: 0,
                 hops,
                 column: column.name,
+                temporal: Temporal::Plain,
             }),
             kind: column.kind,
             nullable: column.nullable || optional,
@@ -1129,6 +1135,7 @@ fn root_column(column: &'static str) -> Expr {
         alias: 0,
         hops: Vec::new(),
         column,
+        temporal: Temporal::Plain,
     })
 }
 

@@ -3,7 +3,8 @@
 //! every database and compared with the reference evaluator on that plan.
 
 use fanless::__private::{
-    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan, Strategy,
+    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan,
+    Strategy, Temporal,
 };
 use fanless::{query, Model, RelationMeta};
 use fanless_tests::library::{
@@ -17,6 +18,7 @@ fn col(alias: usize, hops: &[RelationMeta], column: &'static str) -> Expr {
         alias,
         hops: hops.to_vec(),
         column,
+        temporal: Temporal::Plain,
     })
 }
 
@@ -36,6 +38,7 @@ fn agg(
         distinct,
         hops: hops.to_vec(),
         column,
+        temporal: Temporal::Plain,
         filter,
     }))
 }
@@ -322,6 +325,7 @@ fn corpus() -> Vec<Site> {
             distinct,
             alias,
             column,
+            temporal: Temporal::Plain,
         }))
     };
     want.select = Some(vec![

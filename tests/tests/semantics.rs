@@ -3,7 +3,7 @@
 //! database, compared with the reference evaluator on the macro's own plan
 //! and with a property checked by hand.
 
-use fanless::__private::{CmpOp, ColumnPath, Cond, Expr};
+use fanless::__private::{CmpOp, ColumnPath, Cond, Expr, Temporal};
 use fanless::{query, Model};
 use fanless_tests::library::{self, Author, Book, Publisher};
 use fanless_tests::reference::{evaluate, Dataset, Value};
@@ -145,13 +145,15 @@ fn comparisons_know_which_side_is_nullable() {
             left: Expr::Column(ColumnPath {
                 alias: 0,
                 hops: Vec::new(),
-                column: "id"
+                column: "id",
+                temporal: Temporal::Plain,
             }),
             op: CmpOp::Eq,
             right: Expr::Column(ColumnPath {
                 alias: 0,
                 hops: Vec::new(),
-                column: "mentor_id"
+                column: "mentor_id",
+                temporal: Temporal::Plain,
             }),
             nullable: true,
         })

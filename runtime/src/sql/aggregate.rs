@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::strategy::Form;
 use super::{Chain, Renderer, Scope, KEYS};
 use crate::model::{ModelMeta, RelationMeta};
-use crate::plan::{Agg, AggFn, JoinedAgg};
+use crate::plan::{Agg, AggFn, JoinedAgg, Temporal};
 
 impl<'p> Renderer<'p> {
     /// An aggregate over joined rows.
@@ -25,7 +25,7 @@ impl<'p> Renderer<'p> {
             (None, None) => operand.push('*'),
         }
         let mut out = String::new();
-        self.aggregate(&mut out, agg.func, agg.distinct, &operand);
+        self.aggregate(&mut out, agg.func, agg.distinct, &operand, agg.temporal);
         out
     }
 
@@ -48,16 +48,31 @@ impl<'p> Renderer<'p> {
 
     /// `func([DISTINCT] operand)` with the casts and defaults the row
     /// decodes.
-    fn aggregate(&self, out: &mut String, func: AggFn, distinct: bool, operand: &str) {
-        self.decoded(out, func, &self.call(func, distinct, operand), false);
+    fn aggregate(
+        &self,
+        out: &mut String,
+        func: AggFn,
+        distinct: bool,
+        operand: &str,
+        temporal: Temporal,
+    ) {
+        let call = self.call(func, distinct, operand, temporal);
+        self.decoded(out, func, &call, false);
     }
 
     /// `func([DISTINCT] operand)`, as the dialect computes `func` (see
-    /// [`function`]).
-    fn call(&self, func: AggFn, distinct: bool, operand: &str) -> String {
+    /// [`function`]); `min` and `max` of dates and times (as `temporal`
+    /// says) by instant, which returns the value in the text that sorts
+    /// by instant.
+    fn call(&self, func: AggFn, distinct: bool, operand: &str, temporal: Temporal) -> String {
         let mut out = String::new();
         match func {
             AggFn::Avg { number } => self.syntax.avg(&mut out, distinct, operand, number),
+            AggFn::Min | AggFn::Max => {
+                let distinct = if distinct { "DISTINCT " } else { "" };
+                let operand = self.instant(operand.to_owned(), temporal, false);
+                let _ = write!(out, "{}({distinct}{operand})", function(func));
+            }
             _ => {
                 let distinct = if distinct { "DISTINCT " } else { "" };
                 let _ = write!(out, "{}({distinct}{operand})", function(func));
@@ -120,7 +135,7 @@ impl<'p> Renderer<'p> {
             return format!("EXISTS (SELECT 1 FROM {from} WHERE {condition})");
         }
         let mut value = String::new();
-        self.aggregate(&mut value, agg.func, agg.distinct, &operand);
+        self.aggregate(&mut value, agg.func, agg.distinct, &operand, agg.temporal);
         format!("(SELECT {value} FROM {from} WHERE {condition})")
     }
 
@@ -163,7 +178,7 @@ impl<'p> Renderer<'p> {
                 }
                 _ => {}
             }
-            let value = self.call(agg.func, agg.distinct, &operand);
+            let value = self.call(agg.func, agg.distinct, &operand, agg.temporal);
             let _ = write!(columns, ", {value} AS a{column}");
         }
         if let Form::Lateral = form {

@@ -43,8 +43,11 @@ impl<'p> Renderer<'p> {
                 right,
                 nullable,
             } => {
+                let temporal = Self::either_temporal(left, right);
                 let a = self.operand(left, scope, &mut exists);
+                let a = self.compared(left, a, temporal);
                 let b = self.operand(right, scope, &mut exists);
+                let b = self.compared(right, b, temporal);
                 match op {
                     CmpOp::Eq | CmpOp::Ne if *nullable => {
                         let mut out = String::new();
@@ -65,12 +68,17 @@ impl<'p> Renderer<'p> {
                 negated,
                 nullable,
             } => {
+                let temporal = list.iter().fold(Self::temporal_of(expr), Self::either);
                 let before = self.params.len();
-                let expr = self.operand(expr, scope, &mut exists);
+                let value = self.operand(expr, scope, &mut exists);
                 let expr_params = self.params.len() - before;
+                let expr = self.compared(expr, value, temporal);
                 let list: Vec<String> = list
                     .iter()
-                    .map(|e| self.operand(e, scope, &mut exists))
+                    .map(|e| {
+                        let candidate = self.operand(e, scope, &mut exists);
+                        self.compared(e, candidate, temporal)
+                    })
                     .collect();
                 if *nullable && expr_params > 0 && !self.syntax.numbered() {
                     // The value once (its placeholders bind once), the
@@ -117,13 +125,20 @@ impl<'p> Renderer<'p> {
                 let before = self.params.len();
                 let value = self.operand(expr, scope, &mut exists);
                 let value_params = self.params.len() > before;
+                let temporal = Self::temporal_of(expr);
+                let value = self.compared(expr, value, temporal);
                 let form = self.shape.list_form(*param);
                 if form != ListForm::Placeholders(0) || self.syntax.numbered() {
                     self.params.push(*param);
                 }
                 let mut member = String::new();
                 let position = self.position(*param);
-                self.syntax.list_member(&mut member, &value, position, form);
+                match self.instant_rows(temporal, position, form) {
+                    Some(rows) => {
+                        let _ = write!(member, "{value} IN ({rows})");
+                    }
+                    None => self.syntax.list_member(&mut member, &value, position, form),
+                }
                 // A list holds no `NULL`: a `NULL` value is in no list, and
                 // the test is two-valued so that `not` flips it.
                 let member = match (*nullable, value_params && !self.syntax.numbered()) {

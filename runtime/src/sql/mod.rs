@@ -17,6 +17,7 @@ mod prune;
 mod query;
 mod sqlite;
 mod strategy;
+mod temporal;
 
 pub use ddl::{create_index, create_table, leading_index_columns, ColumnDef};
 pub use strategy::Strategy;
@@ -24,7 +25,7 @@ pub use strategy::Strategy;
 use std::fmt::Write;
 
 use crate::model::{ModelMeta, RelationMeta};
-use crate::plan::{Agg, Collection, Number, Plan};
+use crate::plan::{Agg, Collection, Number, Plan, Temporal};
 
 /// The SQL dialects fanless renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +110,12 @@ trait Syntax {
     /// tests `NULL`s apart may need to read instead (see
     /// [`Syntax::names_in_expressions`]).
     fn nullable_order(&self, out: &mut String, key: &str, value: &str, desc: bool);
+    /// Writes `value`, a date or time of kind `temporal`, so that values
+    /// compare by the instant they mean; a database that stores them typed
+    /// writes it as it is.
+    fn instant(&self, out: &mut String, value: &str, _: Temporal) {
+        out.push_str(value);
+    }
     /// Whether the name of a select item means that item inside an
     /// expression of `ORDER BY`. MySQL reads it as a column of the same
     /// name first, and refuses it where the item is an aggregate (1247,

@@ -118,11 +118,25 @@ impl<'p> Renderer<'p> {
         }
         let mut ranked = Vec::new();
         if windowed || outer.is_some() {
+            let items = plan.select.as_deref().unwrap_or_default();
             for (i, key) in plan.order.iter().enumerate() {
-                let name = match &key.expr {
-                    Expr::Output(name) => (*name).to_owned(),
-                    expr => {
+                // An item that selects a column of dates and times is
+                // ranked by its instant, in a column of its own.
+                let item = match &key.expr {
+                    Expr::Output(name) => items.iter().find(|item| item.name == *name),
+                    _ => None,
+                };
+                let name = match (&key.expr, item) {
+                    (Expr::Output(name), Some(item))
+                        if !self.by_instant(Self::order_temporal(&item.expr, items)) =>
+                    {
+                        (*name).to_owned()
+                    }
+                    (Expr::Output(name), None) => (*name).to_owned(),
+                    (expr, item) => {
+                        let expr = item.map_or(expr, |item| &item.expr);
                         let value = self.expr(expr, &mut scope);
+                        let value = self.ordered(expr, value, items);
                         let name = format!("fanless_o{i}");
                         comma(&mut select);
                         let _ = write!(select, "{value} AS {name}");
@@ -404,7 +418,10 @@ impl<'p> Renderer<'p> {
                 _ => None,
             };
             let (value, test) = match (item, renamed) {
-                (Some(index), None) => (self.expr(&items[index].expr, scope), None),
+                (Some(index), None) => {
+                    let value = self.expr(&items[index].expr, scope);
+                    (self.ordered(&items[index].expr, value, items), None)
+                }
                 (Some(index), Some(renamed)) if renamed.contains(&index) => {
                     (format!("{RENAMED}{index}"), None)
                 }
@@ -415,7 +432,10 @@ impl<'p> Renderer<'p> {
                     let test = self.expr(&items[index].expr, scope);
                     (self.expr(&key.expr, scope), Some(test))
                 }
-                _ => (self.expr(&key.expr, scope), None),
+                _ => {
+                    let value = self.expr(&key.expr, scope);
+                    (self.ordered(&key.expr, value, items), None)
+                }
             };
             if key.nullable {
                 let test = test.as_deref().unwrap_or(&value);

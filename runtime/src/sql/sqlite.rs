@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::{placeholders_or_json, ListForm, Syntax};
-use crate::plan::Number;
+use crate::plan::{Number, Temporal};
 
 pub(super) struct Sqlite;
 
@@ -35,6 +35,10 @@ impl Syntax for Sqlite {
 
     fn avg_value(&self, out: &mut String, avg: &str, _: Number) {
         out.push_str(avg);
+    }
+
+    fn instant(&self, out: &mut String, value: &str, temporal: Temporal) {
+        super::temporal::sqlite_instant(out, value, temporal);
     }
 
     fn nullable_order(&self, out: &mut String, key: &str, _: &str, desc: bool) {

@@ -4,7 +4,7 @@ use super::*;
 use crate::model::ModelMeta;
 use crate::model::RelationMeta;
 use crate::plan::{
-    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan,
+    Agg, AggFn, CmpOp, ColumnPath, Cond, Expr, Item, Join, JoinedAgg, Number, Order, Plan, Temporal,
 };
 
 static STORE: ModelMeta = ModelMeta {
@@ -109,6 +109,7 @@ fn column(hops: Vec<RelationMeta>, column: &'static str) -> Expr {
         alias: 0,
         hops,
         column,
+        temporal: Temporal::Plain,
     })
 }
 
@@ -117,6 +118,7 @@ fn aliased(alias: usize, column: &'static str) -> Expr {
         alias,
         hops: Vec::new(),
         column,
+        temporal: Temporal::Plain,
     })
 }
 
@@ -126,6 +128,7 @@ fn joined(func: AggFn, distinct: bool, alias: usize, column: &'static str) -> Ex
         distinct,
         alias,
         column: Some(column),
+        temporal: Temporal::Plain,
     }))
 }
 
@@ -140,6 +143,7 @@ fn agg(
         distinct: false,
         hops,
         column,
+        temporal: Temporal::Plain,
         filter,
     }))
 }
@@ -785,4 +789,61 @@ fn a_row_past_the_arguments_of_one_json_array_is_not_carried() {
     assert!(carried(&wide, DialectKind::Sqlite));
     assert!(!carried(&wide, DialectKind::Postgres));
     assert!(!carried(&wide, DialectKind::MySql));
+}
+
+/// A column of dates and times (`name` of products holds them here) in a comparison,
+/// an `in` list, `max` and `order by`: SQLite reads each by instant, the
+/// parameter once, through a row of its own; the servers as stored.
+#[test]
+fn dates_and_times_compare_by_instant_on_sqlite() {
+    let placed = |alias| {
+        Expr::Column(ColumnPath {
+            alias,
+            hops: Vec::new(),
+            column: "name",
+            temporal: Temporal::DateTime,
+        })
+    };
+    let mut plan = Plan::new(&STORE);
+    plan.select = Some(vec![
+        item("id", column(vec![], "id")),
+        item(
+            "last",
+            Expr::Agg(Box::new(Agg {
+                func: AggFn::Max,
+                distinct: false,
+                hops: vec![products()],
+                column: Some("name"),
+                temporal: Temporal::DateTime,
+                filter: Some(cmp(placed(0), CmpOp::Ge, Expr::Param(0))),
+            })),
+        ),
+    ]);
+    plan.filter = Some(Cond::InList {
+        expr: Expr::Column(ColumnPath {
+            alias: 0,
+            hops: vec![products()],
+            column: "name",
+            temporal: Temporal::DateTime,
+        }),
+        param: 1,
+        negated: false,
+        nullable: false,
+    });
+    plan.order = vec![Order {
+        expr: Expr::Output("last"),
+        desc: true,
+        nullable: true,
+    }];
+    let shape = Shape {
+        lists: vec![(1, ListForm::Placeholders(2))],
+        absent: Vec::new(),
+    };
+    insta::assert_snapshot!(DialectKind::ALL
+        .iter()
+        .map(|&dialect| format!(
+            "{dialect:?}: {}\n",
+            render_shaped(&plan, dialect, Strategy::Correlated, &shape).sql
+        ))
+        .collect::<String>());
 }

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use crate::exec::ListArg;
 use crate::model::{Bool, Card, Column, False, Model, ModelMeta, Relation, RelationMeta, ToOne};
 use crate::nest::ParentKey;
-use crate::plan::{Agg, AggFn, Cond, Expr};
+use crate::plan::{Agg, AggFn, Cond, Expr, Temporal};
 
 /// A type-level boolean carried by a value, so that rustc infers it from
 /// the relations a join follows.
@@ -149,12 +149,14 @@ pub fn filter_scope<E: PathEnd>(_: &E) -> <E::Model as Model>::Relations {
     E::Model::RELATIONS
 }
 
-/// Builds an aggregate over `hops` then `end`.
+/// Builds an aggregate over `hops` then `end`, whose column (if it ends in
+/// one) holds `temporal` values.
 pub fn agg<E: PathEnd>(
     func: AggFn,
     distinct: bool,
     mut hops: Vec<RelationMeta>,
     end: E,
+    temporal: Temporal,
     filter: Option<Cond>,
 ) -> Expr {
     let column = end.finish(&mut hops);
@@ -163,6 +165,7 @@ pub fn agg<E: PathEnd>(
         distinct,
         hops,
         column,
+        temporal,
         filter,
     }))
 }

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use crate::exec::{ListProbe, OptArg};
 use crate::model::{Card, Column, Key, Model, NotNull, Nullable, Nullity, Numeric, Relation};
-use crate::plan::Number;
+use crate::plan::{Number, Temporal};
 
 /// The type of a value in a query, `T` or `Option<T>` as its nullity `N`
 /// says, known to rustc and never constructed at run time beyond this
@@ -402,6 +402,65 @@ impl Truth for bool {}
 
 /// Checks that a value used as a condition is a boolean.
 pub fn truth<T: Truth, N>(_: &Witness<T, N>) {}
+
+// Dates and times are told by autoref specialization as well: the
+// generated code calls `(&witness).temporal()`, which finds
+// `ListedTemporal` on `Witness<T, N>` for the date and time types sqlx
+// stores as text on SQLite, and `PlainTemporal` on `&Witness<T, N>` for
+// any other type.
+
+/// The date and time types SQLite stores as text, in whichever form the
+/// program that wrote them chose.
+pub trait Clocked {
+    /// What the values are.
+    const TEMPORAL: Temporal;
+}
+
+macro_rules! clocked {
+    ($([$feature:literal] $t:ty => $temporal:ident;)*) => {
+        $(
+            #[cfg(feature = $feature)]
+            impl Clocked for $t {
+                const TEMPORAL: Temporal = Temporal::$temporal;
+            }
+        )*
+    };
+}
+
+clocked!(
+    ["chrono"] sqlx::types::chrono::NaiveDateTime => DateTime;
+    ["chrono"] sqlx::types::chrono::NaiveTime => Time;
+    ["time"] sqlx::types::time::PrimitiveDateTime => DateTime;
+    ["time"] sqlx::types::time::OffsetDateTime => DateTime;
+    ["time"] sqlx::types::time::Time => Time;
+);
+
+#[cfg(feature = "chrono")]
+impl<Tz: sqlx::types::chrono::TimeZone> Clocked for sqlx::types::chrono::DateTime<Tz> {
+    const TEMPORAL: Temporal = Temporal::DateTime;
+}
+
+/// Tells the date and time types.
+pub trait ListedTemporal {
+    /// What the values are.
+    fn temporal(&self) -> Temporal;
+}
+
+impl<T: Clocked, N> ListedTemporal for Witness<T, N> {
+    fn temporal(&self) -> Temporal {
+        T::TEMPORAL
+    }
+}
+
+/// Tells any other type.
+pub trait PlainTemporal {
+    /// [`Temporal::Plain`].
+    fn temporal(&self) -> Temporal {
+        Temporal::Plain
+    }
+}
+
+impl<T, N> PlainTemporal for &Witness<T, N> {}
 
 // Every column type works in every position but for two kinds, which
 // fanless lists and refuses by autoref specialization: the generated code

@@ -50,7 +50,7 @@ impl Gen {
             }
         };
         self.bind(&end, end_value);
-        let (func, witness) = self.typed_agg(agg.func, &end, span);
+        let (func, witness, temporal) = self.typed_agg(agg.func, &end, span);
         let filter = match &agg.filter {
             Some(cond) => {
                 let cond = self.cond(cond, Scope::Filter(&end));
@@ -60,16 +60,22 @@ impl Gen {
         };
         let distinct = agg.distinct.is_some();
         let plan = quote! {
-            #fl::agg(#fl::AggFn::#func, #distinct, #fl::hops(&[#(#rels.hops()),*]), #end, #filter)
+            #fl::agg(#fl::AggFn::#func, #distinct, #fl::hops(&[#(#rels.hops()),*]), #end, #temporal, #filter)
         };
         (plan, witness)
     }
 
     /// The plan's `AggFn` of `func` over `end` (the path's last segment,
-    /// written at `span`), and the witness of its value bound to a local:
-    /// `sum` and `avg` read the kind of number off it, and `min` and `max`
-    /// refuse the types without an order.
-    fn typed_agg(&mut self, func: AggFn, end: &Ident, span: Span) -> (TokenStream, TokenStream) {
+    /// written at `span`), the witness of its value bound to a local
+    /// (`sum` and `avg` read the kind of number off it, and `min` and `max`
+    /// refuse the types without an order), and whether the column holds
+    /// dates and times (for `min` and `max`).
+    fn typed_agg(
+        &mut self,
+        func: AggFn,
+        end: &Ident,
+        span: Span,
+    ) -> (TokenStream, TokenStream, TokenStream) {
         let fl = self.fl;
         // Every token of the witness call at the segment, in one syntax
         // context, so that a type error is reported on the segment.
@@ -93,10 +99,14 @@ impl Gen {
             AggFn::Min => quote!(Min),
             AggFn::Max => quote!(Max),
         };
-        if matches!(func, AggFn::Min | AggFn::Max) {
+        let temporal = if matches!(func, AggFn::Min | AggFn::Max) {
             self.probe(span, Probe::Extremum, &witness);
-        }
-        (plan_func, witness)
+            let temporal = self.temporal(witness.clone());
+            quote!(#temporal)
+        } else {
+            quote!(#fl::Temporal::Plain)
+        };
+        (plan_func, witness, temporal)
     }
 
     /// An aggregate over the joined rows of `alias` (read in `scope`):
@@ -119,7 +129,7 @@ impl Gen {
             let plan = quote! {
                 #fl::Expr::Joined(::std::boxed::Box::new(#fl::JoinedAgg {
                     func: #fl::AggFn::#func, distinct: #distinct, alias: #alias,
-                    column: ::core::option::Option::None,
+                    column: ::core::option::Option::None, temporal: #fl::Temporal::Plain,
                 }))
             };
             return (plan, witness);
@@ -132,11 +142,11 @@ impl Gen {
             &column,
             quote_spanned!(span=> #fla::column(&(#columns).#last)),
         );
-        let (func, witness) = self.typed_agg(agg.func, &column, span);
+        let (func, witness, temporal) = self.typed_agg(agg.func, &column, span);
         let plan = quote! {
             #fl::Expr::Joined(::std::boxed::Box::new(#fl::JoinedAgg {
                 func: #fl::AggFn::#func, distinct: #distinct, alias: #alias,
-                column: ::core::option::Option::Some(#column.name()),
+                column: ::core::option::Option::Some(#column.name()), temporal: #temporal,
             }))
         };
         (plan, witness)

@@ -654,6 +654,22 @@ impl Gen {
     fn bind(&mut self, name: &Ident, value: TokenStream) {
         self.lets.push(Stmt::Let(name.clone(), value));
     }
+
+    /// A local holding whether the values `witness` stands for are dates
+    /// and times (a `Temporal`).
+    fn temporal(&mut self, witness: TokenStream) -> Ident {
+        let fl = self.fl;
+        let local = self.local("t");
+        self.bind(
+            &local,
+            quote! {{
+                #[allow(unused_imports)]
+                use #fl::{ListedTemporal as _, PlainTemporal as _};
+                (&#witness).temporal()
+            }},
+        );
+        local
+    }
 }
 
 #[cfg(test)]

@@ -125,11 +125,13 @@ impl Gen {
         if nullable {
             witness = quote!(#fl::nullable(#witness));
         }
+        let temporal = self.temporal(quote!(#fl::witness(&#column)));
         let plan = quote! {
             #fl::Expr::Column(#fl::ColumnPath {
                 alias: #alias,
                 hops: #fl::hops(&[#(#rels.hops()),*]),
                 column: #column.name(),
+                temporal: #temporal,
             })
         };
         (plan, witness, column)
