@@ -43,7 +43,9 @@ pub struct Post {
     pub author_id: i64,
     pub public_id: Uuid,
     pub title: String,
-    /// `None` while a draft.
+    /// `None` while a draft. Only this program writes it, through sqlx:
+    /// SQLite holds it in one form, compared as stored.
+    #[model(sqlite_text = "sqlx")]
     pub published_at: Option<NaiveDateTime>,
 }
 

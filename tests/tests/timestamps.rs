@@ -381,3 +381,94 @@ async fn dates_and_times_sort_and_aggregate_by_instant() {
     }
     drop_databases(dbs).await;
 }
+
+/// A table fanless made and sqlx filled: its column says SQLite holds it
+/// as sqlx writes it, so it compares as text and its index serves.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "tm_visit")]
+struct Visit {
+    #[model(primary_key)]
+    id: i64,
+    #[model(sqlite_text = "sqlx")]
+    at: DateTime<Utc>,
+}
+
+#[tokio::test]
+async fn a_column_held_as_sqlx_writes_it_compares_as_text_with_its_index() {
+    let dbs = connect("timestamps_sqlx_text").await;
+    let at = |i: i64| {
+        utc(
+            1 + (i % 28) as u32,
+            (i % 24) as u32,
+            0,
+            0,
+            (i * 37 % 1_000_000) as u32,
+        )
+    };
+    for db in &dbs {
+        let tables = match db {
+            Db::Sqlite(_) => Visit::create_table::<sqlx::Sqlite>(),
+            Db::Postgres(..) => Visit::create_table::<sqlx::Postgres>(),
+            Db::MySql(..) => Visit::create_table::<sqlx::MySql>(),
+        };
+        for statement in tables {
+            execute(db, &statement).await;
+        }
+        execute(db, "CREATE INDEX tm_visit_at ON tm_visit (at)").await;
+        for i in 1..=200_i64 {
+            let result = match db {
+                Db::Sqlite(pool) => sqlx::query("INSERT INTO tm_visit (id, at) VALUES (?, ?)")
+                    .bind(i)
+                    .bind(at(i))
+                    .execute(pool)
+                    .await
+                    .map(drop),
+                Db::Postgres(pool, _) => {
+                    sqlx::query("INSERT INTO tm_visit (id, at) VALUES ($1, $2)")
+                        .bind(i)
+                        .bind(at(i))
+                        .execute(pool)
+                        .await
+                        .map(drop)
+                }
+                Db::MySql(pool, _) => sqlx::query("INSERT INTO tm_visit (id, at) VALUES (?, ?)")
+                    .bind(i)
+                    .bind(at(i))
+                    .execute(pool)
+                    .await
+                    .map(drop),
+            };
+            result.unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        }
+        let since = utc(20, 5, 0, 0, 0);
+        let q = || query!(from Visit select id where at >= {since} order by at, id limit 20);
+        let got: Vec<i64> = fetch_all!(db, q())
+            .unwrap_or_else(|e| panic!("{}: {e}", name(db)))
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        let mut want: Vec<(DateTime<Utc>, i64)> = (1..=200)
+            .map(|i| (at(i), i))
+            .filter(|v| v.0 >= since)
+            .collect();
+        want.sort();
+        let want: Vec<i64> = want.into_iter().take(20).map(|v| v.1).collect();
+        assert_eq!(got, want, "{}", name(db));
+        if let Db::Sqlite(pool) = db {
+            let sql = q().sql::<sqlx::Sqlite>();
+            assert!(!sql.contains("strftime"), "{sql}");
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                    .bind(since)
+                    .bind(20_i64)
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+            assert!(
+                plan.iter().any(|row| row.3.contains("tm_visit_at")),
+                "{plan:?}"
+            );
+        }
+    }
+    drop_databases(dbs).await;
+}

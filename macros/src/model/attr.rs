@@ -10,7 +10,13 @@ use super::names::snake_case;
 use crate::diag::{did_you_mean, Ctxt};
 
 const STRUCT_KEYS: [&str; 4] = ["table", "has_many", "has_one", "many_to_many"];
-const FIELD_KEYS: [&str; 4] = ["primary_key", "column", "sql_type", "belongs_to"];
+const FIELD_KEYS: [&str; 5] = [
+    "primary_key",
+    "column",
+    "sql_type",
+    "sqlite_text",
+    "belongs_to",
+];
 
 /// The attributes on the struct.
 #[derive(Default)]
@@ -51,6 +57,7 @@ pub struct FieldAttrs {
     pub primary_key: Option<Span>,
     pub column: Option<LitStr>,
     pub sql_type: Option<LitStr>,
+    pub sqlite_text: Option<LitStr>,
     pub belongs_to: Option<BelongsToAttr>,
 }
 
@@ -180,6 +187,10 @@ impl FieldAttrs {
                     "column" => set_once(&mut out.column, &key, meta.value()?.parse()?, cx),
                     // #[model(sql_type = "DECIMAL(10, 2)")]
                     "sql_type" => set_once(&mut out.sql_type, &key, meta.value()?.parse()?, cx),
+                    // #[model(sqlite_text = "sqlx")]
+                    "sqlite_text" => {
+                        set_once(&mut out.sqlite_text, &key, meta.value()?.parse()?, cx);
+                    }
                     // #[model(belongs_to(Store))] or #[model(belongs_to(store = Store))]
                     "belongs_to" => {
                         let attr = BelongsToAttr::parse(&meta)?;

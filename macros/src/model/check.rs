@@ -48,6 +48,25 @@ fn check_names(model: &Model, cx: &mut Ctxt) {
         if let Some(sql_type) = &column.sql_type {
             check_sql_type(&sql_type.value(), sql_type.span(), cx);
         }
+        if let Some(form) = &column.sqlite_text {
+            check_sqlite_text(form, cx);
+        }
+    }
+}
+
+// `sqlite_text` names the one form a column's dates and times take in
+// SQLite, so that they compare as text and an index on them serves: the
+// text sqlx writes is the one form fanless knows to sort by instant.
+fn check_sqlite_text(form: &syn::LitStr, cx: &mut Ctxt) {
+    if form.value() != "sqlx" {
+        cx.error(
+            form.span(),
+            format!(
+                "unknown `sqlite_text` form `{}`: `sqlite_text = \"sqlx\"` says SQLite holds the column as sqlx writes it; \
+                 leave it out for text in any form, compared by instant",
+                form.value()
+            ),
+        );
     }
 }
 

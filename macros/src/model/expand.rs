@@ -51,6 +51,26 @@ pub fn expand(model: &Model) -> TokenStream {
         .filter(|column| column.sql_type.is_none())
         .map(|column| &column.ty);
     let names: Vec<&str> = model.columns.iter().map(|c| c.name.0.as_str()).collect();
+    // Each column's metadata; a column whose dates and times SQLite holds
+    // in the one form sqlx writes says so.
+    let column_values: Vec<TokenStream> = model
+        .columns
+        .iter()
+        .map(|c| {
+            let name = c.name.0.as_str();
+            match &c.sqlite_text {
+                Some(_) => quote!(#fl::Column::new(#name).sqlx_text()),
+                None => quote!(#fl::Column::new(#name)),
+            }
+        })
+        .collect();
+    // `sqlite_text` is for dates and times, checked on its value.
+    let sqlite_text_checks = model.columns.iter().filter_map(|c| {
+        let form = c.sqlite_text.as_ref()?;
+        let value = &c.value;
+        let fl = fl.at(form.span());
+        Some(quote_spanned!(form.span()=> const _: () = #fl::sqlx_text::<#value>();))
+    });
     let indexes = 0..model.columns.len();
     let table = &model.table.0;
     // Checked to be exactly one; after that error, any name keeps the
@@ -171,7 +191,8 @@ pub fn expand(model: &Model) -> TokenStream {
         .filter(|&i| !relation_names.contains(&model.columns[i].field.unraw().to_string()))
         .collect();
     let relation_columns: Vec<&Ident> = free.iter().map(|&i| &model.columns[i].field).collect();
-    let relation_column_names: Vec<&str> = free.iter().map(|&i| names[i]).collect();
+    let relation_column_values: Vec<&TokenStream> =
+        free.iter().map(|&i| &column_values[i]).collect();
     let relation_column_types: Vec<&TokenStream> = free.iter().map(|&i| &column_types[i]).collect();
     let columns_doc = format!("The columns of [`{ident}`], as `query!` resolves them.");
     let relations_doc = format!("The relations of [`{ident}`], as `query!` resolves them.");
@@ -181,13 +202,13 @@ pub fn expand(model: &Model) -> TokenStream {
         impl ::fanless::Model for #ident {
             type Columns = #columns_ty;
             const COLUMNS: #columns_ty = #columns_ty {
-                #(#fields: #fl::Column::new(#names),)*
+                #(#fields: #column_values,)*
             };
             type Relations = #relations_ty;
             const RELATIONS: #relations_ty = #relations_ty {
                 #(#belongs_to_names: <#ident as ::fanless::Model>::BELONGS_TO.#belongs_to_names,)*
                 #(#inverse_values,)*
-                #(#relation_columns: #fl::Column::new(#relation_column_names),)*
+                #(#relation_columns: #relation_column_values,)*
             };
             // Built from `META` alone, so that relations (even to this same
             // model) read it without a cycle.
@@ -208,6 +229,7 @@ pub fn expand(model: &Model) -> TokenStream {
         }
 
         #(#key_checks)*
+        #(#sqlite_text_checks)*
         #(#inverse_checks)*
         #(#back_relations)*
 

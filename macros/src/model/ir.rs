@@ -31,6 +31,9 @@ pub struct Column {
     pub nullable: bool,
     /// The SQL type `create_table` writes, when the field names one.
     pub sql_type: Option<LitStr>,
+    /// `sqlite_text = "..."`: the one form SQLite holds the column's dates
+    /// and times in.
+    pub sqlite_text: Option<LitStr>,
     /// The column name, and the span to report a bad name at.
     pub name: (String, Span),
 }
@@ -142,6 +145,7 @@ impl Model {
                 value: value.unwrap_or(&field.ty).clone(),
                 nullable: value.is_some(),
                 sql_type: attrs.sql_type,
+                sqlite_text: attrs.sqlite_text,
                 name,
             });
         }

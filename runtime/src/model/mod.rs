@@ -118,6 +118,7 @@ type Marker<T> = PhantomData<fn() -> T>;
 /// whole primary key when `K` is [`Key`].
 pub struct Column<M, T, N = NotNull, K = NotKey> {
     name: &'static str,
+    sqlx_text: bool,
     marker: Marker<(M, T, N, K)>,
 }
 
@@ -134,13 +135,30 @@ impl<M, T, N, K> Column<M, T, N, K> {
     pub const fn new(name: &'static str) -> Self {
         Self {
             name,
+            sqlx_text: false,
             marker: PhantomData,
+        }
+    }
+
+    /// The column, whose dates and times SQLite holds as sqlx writes them
+    /// (`#[model(sqlite_text = "sqlx")]`).
+    #[doc(hidden)]
+    pub const fn sqlx_text(self) -> Self {
+        Self {
+            sqlx_text: true,
+            ..self
         }
     }
 
     /// The column's SQL name, unquoted.
     pub const fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// Whether SQLite holds the column's dates and times as sqlx writes
+    /// them, in one form that sorts as the instants do.
+    pub const fn is_sqlx_text(&self) -> bool {
+        self.sqlx_text
     }
 }
 

@@ -440,6 +440,30 @@ impl<Tz: sqlx::types::chrono::TimeZone> Clocked for sqlx::types::chrono::DateTim
     const TEMPORAL: Temporal = Temporal::DateTime;
 }
 
+/// A column type `sqlite_text` may describe.
+#[diagnostic::on_unimplemented(
+    message = "`sqlite_text` is for dates and times, and this column is `{Self}`",
+    label = "not a date and time or a time of day",
+    note = "`sqlite_text = \"sqlx\"` says in which form SQLite holds a column of `chrono` or `time` dates and times"
+)]
+pub trait SqlxText {}
+
+#[diagnostic::do_not_recommend]
+impl<T: Clocked> SqlxText for T {}
+
+/// Checks that a column `sqlite_text` describes holds dates and times.
+pub const fn sqlx_text<T: SqlxText>() {}
+
+/// What `column` holds, as its type says (`temporal`) and its model: a
+/// column SQLite holds as sqlx writes it compares as stored.
+pub fn stored<M, T, N, K>(column: &Column<M, T, N, K>, temporal: Temporal) -> Temporal {
+    if column.is_sqlx_text() {
+        Temporal::Plain
+    } else {
+        temporal
+    }
+}
+
 /// Tells the date and time types.
 pub trait ListedTemporal {
     /// What the values are.

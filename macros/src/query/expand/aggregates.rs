@@ -101,7 +101,7 @@ impl Gen {
         };
         let temporal = if matches!(func, AggFn::Min | AggFn::Max) {
             self.probe(span, Probe::Extremum, &witness);
-            let temporal = self.temporal(witness.clone());
+            let temporal = self.temporal(witness.clone(), end);
             quote!(#temporal)
         } else {
             quote!(#fl::Temporal::Plain)

@@ -655,9 +655,10 @@ impl Gen {
         self.lets.push(Stmt::Let(name.clone(), value));
     }
 
-    /// A local holding whether the values `witness` stands for are dates
-    /// and times (a `Temporal`).
-    fn temporal(&mut self, witness: TokenStream) -> Ident {
+    /// A local holding whether the values of `column`, which `witness`
+    /// stands for, are dates and times SQLite compares by instant (a
+    /// `Temporal`).
+    fn temporal(&mut self, witness: TokenStream, column: &Ident) -> Ident {
         let fl = self.fl;
         let local = self.local("t");
         self.bind(
@@ -665,7 +666,7 @@ impl Gen {
             quote! {{
                 #[allow(unused_imports)]
                 use #fl::{ListedTemporal as _, PlainTemporal as _};
-                (&#witness).temporal()
+                #fl::stored(&#column, (&#witness).temporal())
             }},
         );
         local

@@ -125,7 +125,7 @@ impl Gen {
         if nullable {
             witness = quote!(#fl::nullable(#witness));
         }
-        let temporal = self.temporal(quote!(#fl::witness(&#column)));
+        let temporal = self.temporal(quote!(#fl::witness(&#column)), &column);
         let plan = quote! {
             #fl::Expr::Column(#fl::ColumnPath {
                 alias: #alias,
