@@ -21,4 +21,5 @@ pub use crate::sql::{
     ColumnDef, DialectKind, ListForm, Rendered, Shape, Strategy,
 };
 pub use crate::typed::*;
+pub use crate::verify::Decodes;
 pub use sqlx;

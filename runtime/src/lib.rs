@@ -22,6 +22,7 @@ mod schema;
 mod source;
 mod sql;
 mod typed;
+mod verify;
 
 #[doc(hidden)]
 pub mod __private;
@@ -41,3 +42,4 @@ pub use nest::Nested;
 pub use schema::{missing_indexes, MissingIndex};
 pub use source::Source;
 pub use sqlx;
+pub use verify::{verify_model, Mismatch};

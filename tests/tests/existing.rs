@@ -8,7 +8,7 @@
 //! the planner may choose, never a wrapped, clamped or float value.
 
 use fanless::__private::{Plan, Strategy};
-use fanless::{query, query_as, Model};
+use fanless::{query, query_as, verify, Model};
 use fanless_tests::library::Kind;
 use fanless_tests::reference::Value;
 use fanless_tests::{connect, dialect, drop_databases, execute, fetch_all, name, run_plan, Db};
@@ -102,6 +102,24 @@ const BOOKS: [(i32, i32, i32, i64); 9] = [
     (8, 5, 1, -HUGE),
     (9, 5, 1, -HUGE),
 ];
+
+/// The models describe the tables Django's migrations made, as `verify!`
+/// finds: nothing to report.
+#[tokio::test]
+async fn the_models_verify_against_the_framework_schema() {
+    let dbs = load("existing_verify").await;
+    for db in &dbs {
+        let found = match db {
+            Db::Sqlite(pool) => verify!(pool, Publisher, Author, Book),
+            Db::Postgres(pool, _) => verify!(pool, Publisher, Author, Book),
+            Db::MySql(pool, _) => verify!(pool, Publisher, Author, Book),
+        }
+        .unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        let messages: Vec<String> = found.iter().map(ToString::to_string).collect();
+        assert_eq!(messages, Vec::<String>::new(), "{}", name(db));
+    }
+    drop_databases(dbs).await;
+}
 
 async fn load(test: &str) -> Vec<Db> {
     let dbs = connect(test).await;

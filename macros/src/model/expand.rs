@@ -64,6 +64,16 @@ pub fn expand(model: &Model) -> TokenStream {
             }
         })
         .collect();
+    let nullables = model.columns.iter().map(|c| c.nullable);
+    let value_types: Vec<&syn::Type> = model.columns.iter().map(|c| &c.value).collect();
+    let type_names: Vec<String> = model
+        .columns
+        .iter()
+        .map(|c| {
+            let ty = &c.ty;
+            quote!(#ty).to_string().replace(' ', "").replace(',', ", ")
+        })
+        .collect();
     // `sqlite_text` is for dates and times, checked on its value.
     let sqlite_text_checks = model.columns.iter().filter_map(|c| {
         let form = c.sqlite_text.as_ref()?;
@@ -71,7 +81,7 @@ pub fn expand(model: &Model) -> TokenStream {
         let fl = fl.at(form.span());
         Some(quote_spanned!(form.span()=> const _: () = #fl::sqlx_text::<#value>();))
     });
-    let indexes = 0..model.columns.len();
+    let indexes: Vec<usize> = (0..model.columns.len()).collect();
     let table = &model.table.0;
     // Checked to be exactly one; after that error, any name keeps the
     // expansion well-formed.
@@ -225,6 +235,7 @@ pub fn expand(model: &Model) -> TokenStream {
                 primary_key: &[#(#primary_key),*],
             };
             const FOREIGN_KEYS: &'static [::fanless::ForeignKey] = &[#(#foreign_keys),*];
+            const NULLABLE: &'static [bool] = &[#(#nullables),*];
             type Key = #key;
         }
 
@@ -232,6 +243,24 @@ pub fn expand(model: &Model) -> TokenStream {
         #(#sqlite_text_checks)*
         #(#inverse_checks)*
         #(#back_relations)*
+
+        // Checked only where `verify` is called, so that a model with a
+        // column one database cannot read still runs on the others.
+        impl<__DB: ::fanless::Dialect> #fl::Decodes<__DB> for #ident
+        where
+            #(#value_types: ::fanless::sqlx::Type<__DB>,)*
+        {
+            fn compatible(column: usize, ty: &<__DB as ::fanless::sqlx::Database>::TypeInfo) -> bool {
+                match column {
+                    #(#indexes => <#value_types as ::fanless::sqlx::Type<__DB>>::compatible(ty),)*
+                    _ => false,
+                }
+            }
+
+            fn rust_type(column: usize) -> &'static str {
+                [#(#type_names),*].get(column).copied().unwrap_or_default()
+            }
+        }
 
         // Checked only where `create_table` is called, so that columns of
         // types without an SQL type still work in queries.

@@ -51,6 +51,10 @@ pub trait Model: Sized + 'static {
     const META: &'static ModelMeta;
     /// The foreign keys of the `belongs_to` fields.
     const FOREIGN_KEYS: &'static [ForeignKey];
+    /// Whether each column, in field order, is an `Option`: may hold
+    /// `NULL`.
+    #[doc(hidden)]
+    const NULLABLE: &'static [bool];
 
     /// `CREATE TABLE` for this model in `DB`, then a `CREATE INDEX` for each
     /// foreign key not declared `indexed = false` (MySQL indexes them with

@@ -119,6 +119,29 @@ pub fn leading_index_columns(dialect: DialectKind) -> &'static str {
     }
 }
 
+/// The columns of the primary key of the table named by the query's one
+/// parameter, in the current schema or database.
+pub fn primary_key_columns(dialect: DialectKind) -> &'static str {
+    match dialect {
+        DialectKind::Postgres => {
+            "SELECT a.attname::text FROM pg_index i \
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) \
+             WHERE i.indrelid = to_regclass(quote_ident($1)) AND i.indisprimary"
+        }
+        DialectKind::Sqlite => "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
+        DialectKind::MySql => {
+            "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.STATISTICS \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = 'PRIMARY' \
+             ORDER BY SEQ_IN_INDEX"
+        }
+    }
+}
+
+/// Writes `ident` quoted as `dialect` quotes identifiers.
+pub fn quote_ident(dialect: DialectKind, out: &mut String, ident: &str) {
+    dialect.syntax().quote(out, ident);
+}
+
 /// `"a", "b"`.
 fn quote_list(out: &mut String, names: &[&str], syntax: &dyn Syntax) {
     for (i, name) in names.iter().enumerate() {

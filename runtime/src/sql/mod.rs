@@ -19,7 +19,9 @@ mod sqlite;
 mod strategy;
 mod temporal;
 
-pub use ddl::{create_index, create_table, leading_index_columns, ColumnDef};
+pub use ddl::{
+    create_index, create_table, leading_index_columns, primary_key_columns, quote_ident, ColumnDef,
+};
 pub use strategy::Strategy;
 
 use std::fmt::Write;
