@@ -15,6 +15,7 @@ use crate::json::JsonRows;
 use crate::plan::Plan;
 use crate::source::Source;
 use crate::sql;
+use crate::typed::widening;
 
 /// The key a collection's rows are matched to their parent by: the parent
 /// model's primary key, of one column.
@@ -141,13 +142,17 @@ macro_rules! children_tuples {
             DB: Dialect,
             R: Send,
             K: ParentKey + for<'r> Decode<'r, DB> + Type<DB>,
+    i32: for<'r> Decode<'r, DB> + Type<DB>,
+    i16: for<'r> Decode<'r, DB> + Type<DB>,
+            i32: for<'r> Decode<'r, DB> + Type<DB>,
+            i16: for<'r> Decode<'r, DB> + Type<DB>,
             usize: ColumnIndex<DB::Row>,
             $($name: Load<'q, DB, R, Key = K>,)+
         {
             type Key = K;
 
             fn key(row: &DB::Row, index: usize) -> Result<K, sqlx::Error> {
-                row.try_get(index)
+                widening(row, index)
             }
 
             fn carry(
@@ -317,6 +322,8 @@ where
     DB: Dialect,
     P: Send,
     K: ParentKey + for<'r> Decode<'r, DB> + Type<DB>,
+    i32: for<'r> Decode<'r, DB> + Type<DB>,
+    i16: for<'r> Decode<'r, DB> + Type<DB>,
     R: FromRow<DB::Row> + Clone + Send,
     C: Children<'q, DB, R>,
     ListArg<K>: Args<'q, DB>,
@@ -380,7 +387,7 @@ where
                 // The parent's key, the row's own, then the carried JSON.
                 self.children.carry(row, items + 2, &mut child, &carried)?;
                 children.push(child);
-                parent_keys.push(row.try_get::<K, usize>(items)?);
+                parent_keys.push(widening::<_, K>(row, items)?);
                 child_keys.push(C::key(row, items + 1)?);
             }
             drop(rows);

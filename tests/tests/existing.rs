@@ -48,6 +48,102 @@ struct Book {
     downloads: i64,
 }
 
+/// The same tables read by models whose keys are `i64`, as one model
+/// written for every database: PostgreSQL's `integer` keys read widened.
+mod wide {
+    use fanless::Model;
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[model(table = "library_publisher")]
+    #[model(has_many(authors = Author))]
+    pub struct Publisher {
+        #[model(primary_key)]
+        pub id: i64,
+        pub name: String,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[model(table = "library_author")]
+    #[model(has_many(books = Book))]
+    pub struct Author {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(belongs_to(Publisher))]
+        pub publisher_id: Option<i64>,
+        pub name: String,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[model(table = "library_book")]
+    pub struct Book {
+        #[model(primary_key)]
+        pub id: i64,
+        #[model(belongs_to(Author))]
+        pub author_id: i64,
+        pub title: String,
+        pub size_bytes: i64,
+        pub downloads: i64,
+    }
+}
+
+#[tokio::test]
+async fn i64_models_read_integer_keys_on_every_database() {
+    let dbs = load("existing_wide").await;
+    for db in &dbs {
+        let what = name(db);
+        let found = match db {
+            Db::Sqlite(pool) => verify!(pool, wide::Publisher, wide::Author, wide::Book),
+            Db::Postgres(pool, _) => verify!(pool, wide::Publisher, wide::Author, wide::Book),
+            Db::MySql(pool, _) => verify!(pool, wide::Publisher, wide::Author, wide::Book),
+        }
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(found, [], "{what}");
+
+        let books = fetch_all!(db, query!(from wide::Book order by id))
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let want: Vec<(i64, i64, i64, i64)> = BOOKS
+            .iter()
+            .map(|b| (i64::from(b.0), i64::from(b.1), i64::from(b.2), b.3))
+            .collect();
+        let got: Vec<(i64, i64, i64, i64)> = books
+            .iter()
+            .map(|b| (b.id, b.author_id, b.size_bytes, b.downloads))
+            .collect();
+        assert_eq!(got, want, "model rows on {what}");
+
+        let authors = fetch_all!(
+            db,
+            query!(
+                from wide::Author
+                select id, publisher_id, publisher.id as publisher, books { id order by id } as books
+                order by id
+            )
+        )
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+        for author in &authors {
+            let (_, publisher) = AUTHORS
+                .iter()
+                .find(|a| i64::from(a.0) == author.id)
+                .copied()
+                .expect("an author");
+            let publisher = publisher.map(i64::from);
+            assert_eq!(
+                (author.publisher_id, author.publisher),
+                (publisher, publisher),
+                "{what}"
+            );
+            let want: Vec<i64> = BOOKS
+                .iter()
+                .filter(|b| i64::from(b.1) == author.id)
+                .map(|b| i64::from(b.0))
+                .collect();
+            let got: Vec<i64> = author.books.iter().map(|b| b.id).collect();
+            assert_eq!(got, want, "a collection keyed on integers on {what}");
+        }
+    }
+    drop_databases(dbs).await;
+}
+
 /// The tables as Django's migrations write them on `db`.
 fn ddl(db: &Db) -> &'static [&'static str] {
     match db {

@@ -248,11 +248,14 @@ pub fn expand(model: &Model) -> TokenStream {
         // column one database cannot read still runs on the others.
         impl<__DB: ::fanless::Dialect> #fl::Decodes<__DB> for #ident
         where
-            #(#value_types: ::fanless::sqlx::Type<__DB>,)*
+            #(#value_types: ::fanless::sqlx::Type<__DB> + 'static,)*
+            i32: ::fanless::sqlx::Type<__DB>,
+            i16: ::fanless::sqlx::Type<__DB>,
         {
             fn compatible(column: usize, ty: &<__DB as ::fanless::sqlx::Database>::TypeInfo) -> bool {
                 match column {
-                    #(#indexes => <#value_types as ::fanless::sqlx::Type<__DB>>::compatible(ty),)*
+                    #(#indexes => <#value_types as ::fanless::sqlx::Type<__DB>>::compatible(ty)
+                        || #fl::widens::<#value_types, __DB>(ty),)*
                     _ => false,
                 }
             }

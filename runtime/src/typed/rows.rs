@@ -1,6 +1,8 @@
 //! Decoding a row's fields as the query promises, and binding `limit` and
 //! `offset` parameters.
 
+use std::any::{Any, TypeId};
+
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
 /// How a row field is decoded: [`Plain`]ly, or as a [`Sum`] that may have
@@ -29,11 +31,79 @@ impl<R: Row, T> Decoded<R, Nest> for Vec<T> {
 impl<R, T> Decoded<R, Plain> for T
 where
     R: Row,
-    T: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    T: for<'r> Decode<'r, R::Database> + Type<R::Database> + 'static,
+    i32: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    i16: for<'r> Decode<'r, R::Database> + Type<R::Database>,
     usize: ColumnIndex<R>,
 {
     fn decode(row: &R, index: usize) -> Result<Self, sqlx::Error> {
-        row.try_get(index)
+        widening(row, index)
+    }
+}
+
+/// Column `index` of `row` as a `T`, as sqlx reads it; where sqlx refuses
+/// a narrower integer column for an integer field (PostgreSQL's `int2`
+/// and `int4`, which frameworks make keys of, for an `i64`; `int2` for an
+/// `i32`), that column read and widened.
+pub(crate) fn widening<R, T>(row: &R, index: usize) -> Result<T, sqlx::Error>
+where
+    R: Row,
+    T: for<'r> Decode<'r, R::Database> + Type<R::Database> + 'static,
+    i32: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    i16: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    usize: ColumnIndex<R>,
+{
+    match row.try_get::<T, _>(index) {
+        Err(error @ sqlx::Error::ColumnDecode { .. }) => widened(row, index).ok_or(error),
+        read => read,
+    }
+}
+
+/// The narrower integer at `index` of `row` as a `T`, where `T` is an
+/// integer (or an `Option` of one) wider than it.
+fn widened<R, T>(row: &R, index: usize) -> Option<T>
+where
+    R: Row,
+    T: 'static,
+    i32: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    i16: for<'r> Decode<'r, R::Database> + Type<R::Database>,
+    usize: ColumnIndex<R>,
+{
+    let is = |id: TypeId| TypeId::of::<T>() == id;
+    let small = || row.try_get::<Option<i16>, _>(index).ok();
+    let value: Box<dyn Any> = if is(TypeId::of::<i64>()) || is(TypeId::of::<Option<i64>>()) {
+        let int = row.try_get::<Option<i32>, _>(index).ok();
+        let value = int.or_else(|| small().map(|v| v.map(i32::from)))?;
+        match is(TypeId::of::<i64>()) {
+            true => Box::new(i64::from(value?)),
+            false => Box::new(value.map(i64::from)),
+        }
+    } else if is(TypeId::of::<i32>()) || is(TypeId::of::<Option<i32>>()) {
+        let value = small()?;
+        match is(TypeId::of::<i32>()) {
+            true => Box::new(i32::from(value?)),
+            false => Box::new(value.map(i32::from)),
+        }
+    } else {
+        return None;
+    };
+    value.downcast::<T>().ok().map(|value| *value)
+}
+
+/// Whether a column of `ty` reads into a `T` widened, as [`widening`]
+/// reads it: `int2` and `int4` into an `i64`, `int2` into an `i32`.
+pub fn widens<T: 'static, DB: sqlx::Database>(ty: &DB::TypeInfo) -> bool
+where
+    i32: Type<DB>,
+    i16: Type<DB>,
+{
+    let is = |id: TypeId| TypeId::of::<T>() == id;
+    if is(TypeId::of::<i64>()) || is(TypeId::of::<Option<i64>>()) {
+        <i32 as Type<DB>>::compatible(ty) || <i16 as Type<DB>>::compatible(ty)
+    } else if is(TypeId::of::<i32>()) || is(TypeId::of::<Option<i32>>()) {
+        <i16 as Type<DB>>::compatible(ty)
+    } else {
+        false
     }
 }
 
