@@ -38,7 +38,8 @@ fn utc(day: u32, hour: u32, minute: u32, second: u32, micro: u32) -> DateTime<Ut
 }
 
 /// `(id, book, instant, its text on SQLite, the naive time's text, the
-/// clock's text)`: every form another program may write.
+/// clock's text)`: every form another program may write, a Unix time as
+/// an integer too.
 type Row = (
     i64,
     i64,
@@ -99,6 +100,14 @@ fn events() -> Vec<Row> {
             "09:00",
         ),
         (7, 3, None, "", "2011-11-01 00:00:00", "00:00:00"),
+        (
+            8,
+            2,
+            Some(utc(3, 1, 0, 0, 0)),
+            "1320282000",
+            "2011-11-03 01:00:00",
+            "01:00:00",
+        ),
     ]
 }
 
@@ -142,8 +151,12 @@ async fn load(test: &str) -> Vec<Db> {
             // SQLite holds the other program's text; the servers their
             // own types, written from the instant.
             let (at, local, clock) = match db {
+                // A Unix time is an integer.
                 Db::Sqlite(_) => (
-                    at.map_or("NULL".to_owned(), |_| format!("'{text}'")),
+                    at.map_or("NULL".to_owned(), |_| match text.parse::<i64>() {
+                        Ok(unix) => unix.to_string(),
+                        Err(_) => format!("'{text}'"),
+                    }),
                     format!("'{local}'"),
                     format!("'{clock}'"),
                 ),

@@ -12,11 +12,12 @@ use crate::plan::{AggFn, Expr, Item, Temporal};
 /// SQLite's text of `value` that sorts as the instants do: its time of
 /// day, in UTC where it has an offset, as `HH:MM:SS` (after `YYYY-MM-DD `
 /// for a date and time), then its fraction of a second without trailing
-/// zeros (`.5` for `.500000`). `strftime` reads every form, but rounds
-/// the seconds to milliseconds (`59.999999` to the next minute): the
-/// fraction, which no offset changes, is read from the text as a number,
-/// taken off before `strftime` keeps whole seconds, and written after
-/// them to 9 digits.
+/// zeros (`.5` for `.500000`). `strftime` reads every text form, but
+/// rounds the seconds to milliseconds (`59.999999` to the next minute):
+/// the fraction, which no offset changes, is read from the text as a
+/// number, taken off before `strftime` keeps whole seconds, and written
+/// after them to 9 digits. An integer is a Unix time and a real a Julian
+/// day, as sqlx reads them.
 pub(super) fn sqlite_instant(out: &mut String, value: &str, temporal: Temporal) {
     let format = match temporal {
         Temporal::Plain => {
@@ -31,8 +32,10 @@ pub(super) fn sqlite_instant(out: &mut String, value: &str, temporal: Temporal) 
     );
     let _ = write!(
         out,
-        "(strftime('{format}', {value}, printf('%+.9f seconds', -{fraction})) \
-         || rtrim(rtrim(substr(printf('%.9f', {fraction}), 2), '0'), '.'))"
+        "(CASE typeof({value}) WHEN 'integer' THEN strftime('{format}', {value}, 'unixepoch') \
+         WHEN 'real' THEN strftime('{format}', {value}) \
+         ELSE strftime('{format}', {value}, printf('%+.9f seconds', -{fraction})) \
+         || rtrim(rtrim(substr(printf('%.9f', {fraction}), 2), '0'), '.') END)"
     );
 }
 
