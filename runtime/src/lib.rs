@@ -36,7 +36,7 @@ pub use fanless_macros::query_as;
 pub use fanless_macros::Model;
 pub use model::{
     Card, Column, ForeignKey, Key, Many, Model, ModelMeta, NotKey, NotNull, Nullable, Nullity,
-    Numeric, One, Optional, Relation, RelationMeta, SqlType, ToOne, Unique, UniqueKey,
+    Numeric, One, Optional, Relation, RelationMeta, SqlType, SqliteText, ToOne, Unique, UniqueKey,
 };
 pub use nest::Nested;
 pub use schema::{missing_indexes, MissingIndex};

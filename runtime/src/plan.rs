@@ -159,6 +159,9 @@ pub enum Temporal {
     DateTime,
     /// A time of day.
     Time,
+    /// A date and a time the column holds as a Unix time (an integer of
+    /// seconds): compared as stored, against parameters read as Unix times.
+    Unix,
 }
 
 impl ColumnPath {

@@ -485,3 +485,83 @@ async fn a_column_held_as_sqlx_writes_it_compares_as_text_with_its_index() {
     }
     drop_databases(dbs).await;
 }
+
+/// A table another program fills with Unix times, as integers on SQLite.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "tm_tick")]
+struct Tick {
+    #[model(primary_key)]
+    id: i64,
+    #[model(sqlite_text = "unix")]
+    at: DateTime<Utc>,
+}
+
+#[tokio::test]
+async fn a_column_of_unix_times_compares_as_stored_with_its_index() {
+    let dbs = connect("timestamps_unix").await;
+    let at = |i: i64| utc(3, 0, 0, (i * 7 % 50) as u32, 0);
+    for db in &dbs {
+        let (create, value): (&str, fn(DateTime<Utc>) -> String) = match db {
+            Db::Sqlite(_) => (
+                "CREATE TABLE tm_tick (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)",
+                |at| at.timestamp().to_string(),
+            ),
+            Db::Postgres(..) => (
+                "CREATE TABLE tm_tick (id BIGINT PRIMARY KEY, at TIMESTAMPTZ NOT NULL)",
+                |at| format!("'{}'", at.format("%Y-%m-%d %H:%M:%S+00")),
+            ),
+            Db::MySql(..) => (
+                "CREATE TABLE tm_tick (id BIGINT PRIMARY KEY, at DATETIME(6) NOT NULL)",
+                |at| format!("'{}'", at.format("%Y-%m-%d %H:%M:%S")),
+            ),
+        };
+        execute(db, create).await;
+        execute(db, "CREATE INDEX tm_tick_at ON tm_tick (at)").await;
+        for i in 1..=40_i64 {
+            let sql = format!(
+                "INSERT INTO tm_tick (id, at) VALUES ({i}, {})",
+                value(at(i))
+            );
+            execute(db, &sql).await;
+        }
+        // A parameter with a fraction of a second: the row at the whole
+        // second before it is left out.
+        let since = utc(3, 0, 0, 20, 500_000);
+        let q = || query!(from Tick select id, at where at >= {since} order by at desc, id limit 5);
+        let got: Vec<(i64, DateTime<Utc>)> = fetch_all!(db, q())
+            .unwrap_or_else(|e| panic!("{}: {e}", name(db)))
+            .iter()
+            .map(|r| (r.id, r.at))
+            .collect();
+        let mut want: Vec<(i64, DateTime<Utc>)> = (1..=40)
+            .map(|i| (i, at(i)))
+            .filter(|v| v.1 >= since)
+            .collect();
+        want.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        want.truncate(5);
+        assert_eq!(got, want, "{}", name(db));
+        let last = fetch_all!(
+            db,
+            query!(from Tick select max(at) as last where at < {since})
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", name(db)));
+        let want = (1..=40).map(at).filter(|v| *v < since).max();
+        assert_eq!(last[0].last, want, "{}", name(db));
+        if let Db::Sqlite(pool) = db {
+            let sql = q().sql::<sqlx::Sqlite>();
+            assert!(!sql.contains("strftime"), "{sql}");
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                    .bind(since)
+                    .bind(5_i64)
+                    .fetch_all(pool)
+                    .await
+                    .unwrap();
+            assert!(
+                plan.iter().any(|row| row.3.contains("tm_tick_at")),
+                "{plan:?}"
+            );
+        }
+    }
+    drop_databases(dbs).await;
+}

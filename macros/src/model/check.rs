@@ -55,15 +55,15 @@ fn check_names(model: &Model, cx: &mut Ctxt) {
 }
 
 // `sqlite_text` names the one form a column's dates and times take in
-// SQLite, so that they compare as text and an index on them serves: the
-// text sqlx writes is the one form fanless knows to sort by instant.
+// SQLite, so that they compare as stored and an index on them serves: the
+// text sqlx writes, which sorts by instant, or Unix times.
 fn check_sqlite_text(form: &syn::LitStr, cx: &mut Ctxt) {
-    if form.value() != "sqlx" {
+    if !matches!(form.value().as_str(), "sqlx" | "unix") {
         cx.error(
             form.span(),
             format!(
-                "unknown `sqlite_text` form `{}`: `sqlite_text = \"sqlx\"` says SQLite holds the column as sqlx writes it; \
-                 leave it out for text in any form, compared by instant",
+                "unknown `sqlite_text` form `{}`: `\"sqlx\"` says SQLite holds the column as sqlx writes it, \
+                 `\"unix\"` as integers of Unix time; leave it out for any form, compared by instant",
                 form.value()
             ),
         );

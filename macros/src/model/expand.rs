@@ -58,8 +58,11 @@ pub fn expand(model: &Model) -> TokenStream {
         .iter()
         .map(|c| {
             let name = c.name.0.as_str();
-            match &c.sqlite_text {
-                Some(_) => quote!(#fl::Column::new(#name).sqlx_text()),
+            match c.sqlite_text.as_ref().map(syn::LitStr::value).as_deref() {
+                Some("unix") => {
+                    quote!(#fl::Column::new(#name).sqlite_text(::fanless::SqliteText::Unix))
+                }
+                Some(_) => quote!(#fl::Column::new(#name).sqlite_text(::fanless::SqliteText::Sqlx)),
                 None => quote!(#fl::Column::new(#name)),
             }
         })

@@ -122,8 +122,21 @@ type Marker<T> = PhantomData<fn() -> T>;
 /// whole primary key when `K` is [`Key`].
 pub struct Column<M, T, N = NotNull, K = NotKey> {
     name: &'static str,
-    sqlx_text: bool,
+    sqlite_text: SqliteText,
     marker: Marker<(M, T, N, K)>,
+}
+
+/// In which form SQLite holds a column of dates and times, as
+/// `#[model(sqlite_text = "...")]` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqliteText {
+    /// Any: each value is read by the instant it means.
+    Any,
+    /// As sqlx writes it: compared as stored.
+    Sqlx,
+    /// Unix times, as integers of seconds: compared as stored, with each
+    /// parameter read as a Unix time.
+    Unix,
 }
 
 /// The marker of a column that is its model's whole primary key.
@@ -139,17 +152,17 @@ impl<M, T, N, K> Column<M, T, N, K> {
     pub const fn new(name: &'static str) -> Self {
         Self {
             name,
-            sqlx_text: false,
+            sqlite_text: SqliteText::Any,
             marker: PhantomData,
         }
     }
 
-    /// The column, whose dates and times SQLite holds as sqlx writes them
-    /// (`#[model(sqlite_text = "sqlx")]`).
+    /// The column, whose dates and times SQLite holds in `form`
+    /// (`#[model(sqlite_text = "...")]`).
     #[doc(hidden)]
-    pub const fn sqlx_text(self) -> Self {
+    pub const fn sqlite_text(self, form: SqliteText) -> Self {
         Self {
-            sqlx_text: true,
+            sqlite_text: form,
             ..self
         }
     }
@@ -159,10 +172,9 @@ impl<M, T, N, K> Column<M, T, N, K> {
         self.name
     }
 
-    /// Whether SQLite holds the column's dates and times as sqlx writes
-    /// them, in one form that sorts as the instants do.
-    pub const fn is_sqlx_text(&self) -> bool {
-        self.sqlx_text
+    /// In which form SQLite holds the column's dates and times.
+    pub const fn stored_form(&self) -> SqliteText {
+        self.sqlite_text
     }
 }
 

@@ -2,7 +2,8 @@
 //! comparisons, `in`, `order by`, `min` and `max`, values are read by the
 //! instant they mean rather than by their text, which other programs
 //! write with `T` or a space, with fractions of a second or none, with
-//! `Z`, an offset or none.
+//! `Z`, an offset or none. A column the model says holds Unix times is
+//! compared as stored, and its parameters read as Unix times.
 
 use std::fmt::Write;
 
@@ -19,6 +20,9 @@ use crate::plan::{AggFn, Expr, Item, Temporal};
 /// after them to 9 digits. An integer is a Unix time and a real a Julian
 /// day, as sqlx reads them.
 pub(super) fn sqlite_instant(out: &mut String, value: &str, temporal: Temporal) {
+    let fraction = format!(
+        "CASE WHEN instr({value}, '.') > 0 THEN CAST(substr({value}, instr({value}, '.')) AS REAL) ELSE 0 END"
+    );
     let format = match temporal {
         Temporal::Plain => {
             out.push_str(value);
@@ -26,10 +30,17 @@ pub(super) fn sqlite_instant(out: &mut String, value: &str, temporal: Temporal) 
         }
         Temporal::DateTime => "%Y-%m-%d %H:%M:%S",
         Temporal::Time => "%H:%M:%S",
+        // Seconds since the epoch, fractions too.
+        Temporal::Unix => {
+            let _ = write!(
+                out,
+                "(CASE typeof({value}) WHEN 'integer' THEN {value} \
+                 WHEN 'real' THEN ({value} - 2440587.5) * 86400.0 \
+                 ELSE unixepoch({value}, printf('%+.9f seconds', -{fraction})) + {fraction} END)"
+            );
+            return;
+        }
     };
-    let fraction = format!(
-        "CASE WHEN instr({value}, '.') > 0 THEN CAST(substr({value}, instr({value}, '.')) AS REAL) ELSE 0 END"
-    );
     let _ = write!(
         out,
         "(CASE typeof({value}) WHEN 'integer' THEN strftime('{format}', {value}, 'unixepoch') \
@@ -44,7 +55,9 @@ impl Renderer<'_> {
     /// where `once`, `value` binds a parameter, so it is read once through
     /// a row of its own.
     pub(super) fn instant(&self, value: String, temporal: Temporal, once: bool) -> String {
-        if !self.by_instant(temporal) {
+        // A column of Unix times is compared as stored, its parameters
+        // read as Unix times.
+        if !self.by_instant(temporal) || (temporal == Temporal::Unix && !once) {
             return value;
         }
         let mut out = String::new();

@@ -4,7 +4,9 @@
 use std::marker::PhantomData;
 
 use crate::exec::{ListProbe, OptArg};
-use crate::model::{Card, Column, Key, Model, NotNull, Nullable, Nullity, Numeric, Relation};
+use crate::model::{
+    Card, Column, Key, Model, NotNull, Nullable, Nullity, Numeric, Relation, SqliteText,
+};
 use crate::plan::{Number, Temporal};
 
 /// The type of a value in a query, `T` or `Option<T>` as its nullity `N`
@@ -444,7 +446,7 @@ impl<Tz: sqlx::types::chrono::TimeZone> Clocked for sqlx::types::chrono::DateTim
 #[diagnostic::on_unimplemented(
     message = "`sqlite_text` is for dates and times, and this column is `{Self}`",
     label = "not a date and time or a time of day",
-    note = "`sqlite_text = \"sqlx\"` says in which form SQLite holds a column of `chrono` or `time` dates and times"
+    note = "`sqlite_text = \"sqlx\"` or `\"unix\"` says in which form SQLite holds a column of `chrono` or `time` dates and times"
 )]
 pub trait SqlxText {}
 
@@ -455,12 +457,13 @@ impl<T: Clocked> SqlxText for T {}
 pub const fn sqlx_text<T: SqlxText>() {}
 
 /// What `column` holds, as its type says (`temporal`) and its model: a
-/// column SQLite holds as sqlx writes it compares as stored.
+/// column SQLite holds as sqlx writes it compares as stored, one of Unix
+/// times against parameters read as Unix times.
 pub fn stored<M, T, N, K>(column: &Column<M, T, N, K>, temporal: Temporal) -> Temporal {
-    if column.is_sqlx_text() {
-        Temporal::Plain
-    } else {
-        temporal
+    match (column.stored_form(), temporal) {
+        (_, Temporal::Plain) | (SqliteText::Any, _) => temporal,
+        (SqliteText::Sqlx, _) => Temporal::Plain,
+        (SqliteText::Unix, _) => Temporal::Unix,
     }
 }
 
