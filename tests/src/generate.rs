@@ -931,20 +931,26 @@ impl<'m> Generator<'m> {
                 }
                 None => self.cond(model, depth),
             },
-            7 => match self.operand_of(model, |c| c.kind == Kind::Int) {
+            7 => match self.operand_of(model, |c| matches!(c.kind, Kind::Int | Kind::Text)) {
                 // `column [not] in {list}`: empty, short (one placeholder
-                // each, padded to its length class) or long (one JSON
-                // array on SQLite and MySQL); duplicates and absent keys.
+                // each, padded to its length class) or long (of integers,
+                // one JSON array on SQLite and MySQL); duplicates and
+                // absent values; integers, or text (a `&[&str]`).
                 Some(operand) => {
+                    let texts = operand.kind == Kind::Text;
                     let len = match self.rng.below(4) {
                         0 => 0,
                         1 | 2 => self.rng.range(1, 9),
+                        _ if texts => self.rng.range(20, 70),
                         _ => self.rng.range(500, 700),
                     };
                     let list = (0..len)
-                        .map(|_| Value::Int(self.rng.range(-3, 30)))
+                        .map(|_| match texts {
+                            true => text(&mut self.rng),
+                            false => Value::Int(self.rng.range(-3, 30)),
+                        })
                         .collect();
-                    let Expr::Param(param) = self.param(Kind::Int, Value::List(list)) else {
+                    let Expr::Param(param) = self.param(operand.kind, Value::List(list)) else {
                         unreachable!("a parameter")
                     };
                     Cond::InList {

@@ -346,10 +346,13 @@ pub async fn fetch_values(
     // A list is bound as PostgreSQL's array; elsewhere `run_plan` has
     // spread it into its elements or a JSON array.
     macro_rules! list {
-        (array, $query:expr, $items:expr) => {
+        (array, $query:expr, Int, $items:expr) => {
             $query.bind(integers($items))
         };
-        (spread, $query:expr, $items:expr) => {
+        (array, $query:expr, Text, $items:expr) => {
+            $query.bind(texts($items))
+        };
+        (spread, $query:expr, $kind:ident, $items:expr) => {
             panic!("a list of {} left unspread", $items.len())
         };
     }
@@ -358,7 +361,8 @@ pub async fn fetch_values(
             let mut query = sqlx::query(sql);
             for (kind, value) in params {
                 query = match (kind, value) {
-                    (Kind::Int, Value::List(items)) => list!($lists, query, items),
+                    (Kind::Int, Value::List(items)) => list!($lists, query, Int, items),
+                    (Kind::Text, Value::List(items)) => list!($lists, query, Text, items),
                     (Kind::Int, Value::Int(n)) => query.bind(*n),
                     (Kind::Float, Value::Float(x)) => query.bind(*x),
                     (Kind::Text, Value::Text(s)) => query.bind(s.clone()),
@@ -401,6 +405,17 @@ pub async fn fetch_values(
         Db::Postgres(pool, _) => run!(pool, array),
         Db::MySql(pool, _) => run!(pool, spread),
     }
+}
+
+/// The elements of a text list parameter.
+fn texts(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| match item {
+            Value::Text(text) => text.clone(),
+            other => panic!("a text list holding {other:?}"),
+        })
+        .collect()
 }
 
 /// The elements of an integer list parameter.
@@ -452,7 +467,9 @@ pub async fn run_plan(
         };
         // A collection's parent keys keep their placeholders longer.
         let keys = plan.parent.as_ref().is_some_and(|parent| parent.keys == i);
+        // Only integers travel as a JSON array.
         let json = match keys {
+            _ if *kind != Kind::Int => false,
             true => json_keys(dialect(db), items.len()),
             false => json_list(dialect(db), items.len()),
         };
