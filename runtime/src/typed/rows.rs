@@ -90,8 +90,8 @@ where
     value.downcast::<T>().ok().map(|value| *value)
 }
 
-/// Whether a column of `ty` reads into a `T` widened, as [`widening`]
-/// reads it: `int2` and `int4` into an `i64`, `int2` into an `i32`.
+/// Whether a column of `ty` reads into a `T` widened, as a row reads it:
+/// `int2` and `int4` into an `i64`, `int2` into an `i32`.
 pub fn widens<T: 'static, DB: sqlx::Database>(ty: &DB::TypeInfo) -> bool
 where
     i32: Type<DB>,
