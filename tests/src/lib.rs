@@ -380,8 +380,13 @@ pub async fn fetch_values(
                 let mut values = Vec::new();
                 for (i, kind) in kinds.iter().enumerate() {
                     values.push(match kind {
+                        // An `integer` column of another program's
+                        // schema reads as fanless reads it, widened.
                         Kind::Int => row
-                            .try_get::<Option<i64>, _>(i)?
+                            .try_get::<Option<i64>, _>(i)
+                            .or_else(|_| {
+                                row.try_get::<Option<i32>, _>(i).map(|v| v.map(i64::from))
+                            })?
                             .map_or(Value::Null, Value::Int),
                         Kind::Float => row
                             .try_get::<Option<f64>, _>(i)?
