@@ -384,8 +384,9 @@ pub async fn fetch_values(
                         // schema reads as fanless reads it, widened.
                         Kind::Int => row
                             .try_get::<Option<i64>, _>(i)
+                            .or_else(|_| row.try_get::<Option<i32>, _>(i).map(|v| v.map(i64::from)))
                             .or_else(|_| {
-                                row.try_get::<Option<i32>, _>(i).map(|v| v.map(i64::from))
+                                row.try_get::<Option<i16>, _>(i).map(|v| v.map(i64::from))
                             })?
                             .map_or(Value::Null, Value::Int),
                         Kind::Float => row
@@ -508,6 +509,31 @@ pub async fn run_plan(
     fetch_values(db, &rendered.sql, &bound, kinds)
         .await
         .map_err(|e| format!("{e}\nSQL: {}", rendered.sql))
+}
+
+/// Runs `plan` with `params` on `db` in every strategy of its dialect, and
+/// asserts that each returns, in order, what the reference evaluator
+/// answers on `data`.
+pub async fn agrees_with_reference(
+    db: &Db,
+    plan: &Plan,
+    params: &[(Kind, Value)],
+    kinds: &[Kind],
+    data: &reference::Dataset,
+) {
+    let values: Vec<Value> = params.iter().map(|p| p.1.clone()).collect();
+    let want = reference::evaluate(plan, data, &values);
+    assert!(!want.is_empty(), "the reference returns no row");
+    for &strategy in Strategy::all(dialect(db)) {
+        let got = run_plan(db, plan, params, kinds, strategy)
+            .await
+            .unwrap_or_else(|e| panic!("{} with {strategy:?}: {e}", name(db)));
+        assert!(
+            reference::same_rows(&got, &want, true),
+            "{} with {strategy:?}: {got:?} against {want:?}",
+            name(db)
+        );
+    }
 }
 
 /// [`run_plan`] for a plan with collections: its rows, then each

@@ -10,8 +10,10 @@
 use fanless::__private::{Plan, Strategy};
 use fanless::{query, query_as, verify, Model};
 use fanless_tests::library::Kind;
-use fanless_tests::reference::{evaluate, same_rows, Dataset, Value};
-use fanless_tests::{connect, dialect, drop_databases, execute, fetch_all, name, run_plan, Db};
+use fanless_tests::reference::{Dataset, Value};
+use fanless_tests::{
+    agrees_with_reference, connect, dialect, drop_databases, execute, fetch_all, name, run_plan, Db,
+};
 
 /// `library_publisher`.
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -338,19 +340,7 @@ async fn every_aggregate_agrees_with_the_reference_on_framework_rows() {
     ];
     for db in &dbs {
         for (plan, params, kinds) in &cases {
-            let values: Vec<Value> = params.iter().map(|p| p.1.clone()).collect();
-            let want = evaluate(plan, &data, &values);
-            assert!(!want.is_empty());
-            for &strategy in Strategy::all(dialect(db)) {
-                let got = run_plan(db, plan, params, kinds, strategy)
-                    .await
-                    .unwrap_or_else(|e| panic!("{} with {strategy:?}: {e}", name(db)));
-                assert!(
-                    same_rows(&got, &want, true),
-                    "{} with {strategy:?}: {got:?} against {want:?}",
-                    name(db)
-                );
-            }
+            agrees_with_reference(db, plan, params, kinds, &data).await;
         }
     }
     drop_databases(dbs).await;
