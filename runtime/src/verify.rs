@@ -5,15 +5,19 @@
 //! checked here instead, where a database is at hand: every table and
 //! column, the types each field reads, nullability both ways, primary keys
 //! and foreign-key indexes, each mismatch in the model's terms. It only
-//! reads: `describe` of a `SELECT`, and the catalogue.
+//! reads, in a transaction it rolls back: `describe` of a `SELECT`, and
+//! the catalogue.
 
 use std::fmt;
 
-use sqlx::{Column, ColumnIndex, Decode, Encode, Executor, IntoArguments, Type, TypeInfo};
+use sqlx::{
+    Column, ColumnIndex, Connection, Decode, Encode, Executor, IntoArguments, Type, TypeInfo,
+};
 
 use crate::exec::Dialect;
 use crate::model::Model;
 use crate::schema::{missing_indexes, MissingIndex};
+use crate::source::Source;
 use crate::sql::{self, DialectKind};
 
 /// The column types of a model, as one database reads them:
@@ -137,18 +141,43 @@ impl fmt::Display for Mismatch {
     }
 }
 
-/// Every mismatch between model `M` and the database `executor` reaches:
-/// its table, each column's presence, type and nullability, its primary
-/// key, and the indexes of its foreign keys. An empty list means every
-/// query over `M` reads what the database holds. Errors of the database
-/// other than a missing table come back as `Err`.
+/// Every mismatch between model `M` and the database `source` reaches (a
+/// pool, `&mut *conn` or `&mut *tx`): its table, each column's presence,
+/// type and nullability, its primary key, and the indexes of its foreign
+/// keys. An empty list means every query over `M` reads what the database
+/// holds. Errors of the database other than a missing table come back as
+/// `Err`.
 ///
 /// `verify!` checks several models at once.
-pub async fn verify_model<'c, M, E, DB>(executor: E) -> Result<Vec<Mismatch>, sqlx::Error>
+pub async fn verify_model<'c, M, S, DB>(source: S) -> Result<Vec<Mismatch>, sqlx::Error>
 where
     M: Decodes<DB>,
-    E: Executor<'c, Database = DB> + Copy,
+    S: Source<'c, DB>,
     DB: Dialect,
+    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'r> String: Decode<'r, DB> + Type<DB>,
+    for<'r> bool: Decode<'r, DB> + Type<DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    usize: ColumnIndex<DB::Row>,
+{
+    let mut held = source.hold().await?;
+    // In a transaction of its own (a savepoint in the caller's), rolled
+    // back: it only reads, and a missing table, which aborts a
+    // transaction on PostgreSQL, leaves the caller's as it was.
+    let mut tx = held.connection().await?.begin().await?;
+    let found = mismatches::<M, DB>(&mut tx).await;
+    tx.rollback().await?;
+    held.done();
+    found
+}
+
+/// [`verify_model`], on `conn`.
+async fn mismatches<M, DB>(conn: &mut DB::Connection) -> Result<Vec<Mismatch>, sqlx::Error>
+where
+    M: Decodes<DB>,
+    DB: Dialect,
+    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     for<'r> String: Decode<'r, DB> + Type<DB>,
     for<'r> bool: Decode<'r, DB> + Type<DB>,
@@ -159,7 +188,7 @@ where
     let mut out = Vec::new();
     let mut select = String::from("SELECT * FROM ");
     sql::quote_ident(DB::KIND, &mut select, meta.table);
-    let described = match executor.describe(&select).await {
+    let described = match (&mut *conn).describe(&select).await {
         Ok(described) => described,
         Err(sqlx::Error::Database(error)) => {
             out.push(Mismatch::Table {
@@ -204,7 +233,7 @@ where
     }
     let found: Vec<String> = sqlx::query_scalar(sql::primary_key_columns(DB::KIND))
         .bind(meta.table)
-        .fetch_all(executor)
+        .fetch_all(&mut *conn)
         .await?;
     let mut declared: Vec<&'static str> = meta.primary_key.to_vec();
     let mut sorted = found.clone();
@@ -223,7 +252,7 @@ where
         });
     }
     out.extend(
-        missing_indexes::<M, _, _>(executor)
+        missing_indexes::<M, _, _>(&mut *conn)
             .await?
             .into_iter()
             .map(Mismatch::Index),
@@ -240,8 +269,9 @@ fn same_name(dialect: DialectKind, found: &str, name: &str) -> bool {
     }
 }
 
-/// Every mismatch between the models and the database a pool (`&pool`)
-/// reaches, as [`verify_model`] finds them, in one list: from
+/// Every mismatch between the models and the database a pool, `&mut
+/// *conn` or `&mut *tx` reaches, as [`verify_model`] finds them, in one
+/// list (the first argument is written once per model): from
 /// the user's tests, `assert!(verify!(&pool, Store, Product)?.is_empty())`
 /// turns "if it compiles" into "if it compiles and this test passes,
 /// every query reads what the database holds".

@@ -89,6 +89,30 @@ async fn verify_finds_nothing_on_a_matching_schema_and_each_mismatch_on_wrong_on
         }
         let found = verified!(db, Shop, Item);
         assert_eq!(found, [], "a matching schema on {what}");
+        // On a connection and in a transaction too.
+        macro_rules! on_connection {
+            ($pool:expr) => {{
+                let mut conn = $pool.acquire().await.unwrap();
+                let on_conn = verify!(&mut *conn, Shop, Ghost, Item).unwrap();
+                drop(conn);
+                let mut tx = $pool.begin().await.unwrap();
+                // A missing table first: the transaction goes on.
+                let in_tx = verify!(&mut *tx, Ghost, Shop, Item).unwrap();
+                tx.rollback().await.unwrap();
+                (on_conn, in_tx)
+            }};
+        }
+        let (on_conn, in_tx) = match db {
+            Db::Sqlite(pool) => on_connection!(pool),
+            Db::Postgres(pool, _) => on_connection!(pool),
+            Db::MySql(pool, _) => on_connection!(pool),
+        };
+        for found in [on_conn, in_tx] {
+            assert!(
+                matches!(found.as_slice(), [Mismatch::Table { model: "Ghost", .. }]),
+                "{what}: {found:#?}"
+            );
+        }
 
         let found = verified!(db, Ghost);
         assert!(
