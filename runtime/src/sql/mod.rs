@@ -112,6 +112,11 @@ trait Syntax {
     /// tests `NULL`s apart may need to read instead (see
     /// [`Syntax::names_in_expressions`]).
     fn nullable_order(&self, out: &mut String, key: &str, value: &str, desc: bool);
+    /// Whether the database stores dates and times as text, in whichever
+    /// form wrote them: [`Syntax::instant`] then reads them.
+    fn dates_as_text(&self) -> bool {
+        false
+    }
     /// Writes `value`, a date or time of kind `temporal`, so that values
     /// compare by the instant they mean; a database that stores them typed
     /// writes it as it is.

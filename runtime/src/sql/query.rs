@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::strategy::{self, Form, Strategy};
+use super::temporal::named;
 use super::{
     carried, Chain, DialectKind, Renderer, Scope, ToOneJoin, CARRIED, KEY, KEYS, PARENT, RANK,
     RENAMED,
@@ -122,10 +123,7 @@ impl<'p> Renderer<'p> {
             for (i, key) in plan.order.iter().enumerate() {
                 // An item that selects a column of dates and times is
                 // ranked by its instant, in a column of its own.
-                let item = match &key.expr {
-                    Expr::Output(name) => items.iter().find(|item| item.name == *name),
-                    _ => None,
-                };
+                let item = named(&key.expr, items).map(|(_, item)| item);
                 let name = match (&key.expr, item) {
                     (Expr::Output(name), Some(item))
                         if !self.by_instant(Self::order_temporal(&item.expr, items)) =>
@@ -413,10 +411,7 @@ impl<'p> Renderer<'p> {
         let items = plan.select.as_deref().unwrap_or_default();
         for (i, key) in plan.order.iter().enumerate() {
             out.push_str(if i == 0 { " ORDER BY " } else { ", " });
-            let item = match &key.expr {
-                Expr::Output(name) => items.iter().position(|item| item.name == *name),
-                _ => None,
-            };
+            let item = named(&key.expr, items).map(|(index, _)| index);
             let (value, test) = match (item, renamed) {
                 (Some(index), None) => {
                     let value = self.expr(&items[index].expr, scope);
@@ -460,10 +455,7 @@ impl<'p> Renderer<'p> {
         plan.order
             .iter()
             .filter(|key| key.nullable)
-            .filter_map(|key| match &key.expr {
-                Expr::Output(name) => items.iter().position(|item| item.name == *name),
-                _ => None,
-            })
+            .filter_map(|key| named(&key.expr, items).map(|(index, _)| index))
             .filter(|&index| matches!(items[index].expr, Expr::Agg(_)))
             .collect()
     }

@@ -37,6 +37,10 @@ impl Syntax for Sqlite {
         out.push_str(avg);
     }
 
+    fn dates_as_text(&self) -> bool {
+        true
+    }
+
     fn instant(&self, out: &mut String, value: &str, temporal: Temporal) {
         super::temporal::sqlite_instant(out, value, temporal);
     }

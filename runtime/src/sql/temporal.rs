@@ -74,9 +74,7 @@ impl Renderer<'_> {
     /// Whether the dialect reads values of kind `temporal` otherwise than
     /// as they are stored.
     pub(super) fn by_instant(&self, temporal: Temporal) -> bool {
-        let mut read = String::new();
-        self.syntax.instant(&mut read, "v", temporal);
-        read != "v"
+        temporal != Temporal::Plain && self.syntax.dates_as_text()
     }
 
     /// What `expr` holds: dates and times for a column of them and for
@@ -147,16 +145,8 @@ impl Renderer<'_> {
     /// What an `order by` key holds: a select item's name what the column
     /// it selects holds (`min` and `max` are already read by instant).
     pub(super) fn order_temporal(expr: &Expr, items: &[Item]) -> Temporal {
+        let expr = named(expr, items).map_or(expr, |(_, item)| &item.expr);
         match expr {
-            Expr::Output(name) => {
-                items
-                    .iter()
-                    .find(|item| item.name == *name)
-                    .map_or(Temporal::Plain, |item| match &item.expr {
-                        Expr::Column(path) => path.temporal,
-                        _ => Temporal::Plain,
-                    })
-            }
             Expr::Column(path) => path.temporal,
             _ => Temporal::Plain,
         }
@@ -165,5 +155,16 @@ impl Renderer<'_> {
     /// `value`, the text of the `order by` key `expr`, as it sorts.
     pub(super) fn ordered(&self, expr: &Expr, value: String, items: &[Item]) -> String {
         self.instant(value, Self::order_temporal(expr, items), false)
+    }
+}
+
+/// The select item an `order by` key names, with its index.
+pub(super) fn named<'i>(expr: &Expr, items: &'i [Item]) -> Option<(usize, &'i Item)> {
+    match expr {
+        Expr::Output(name) => items
+            .iter()
+            .enumerate()
+            .find(|(_, item)| item.name == *name),
+        _ => None,
     }
 }
